@@ -1,0 +1,22 @@
+#include "checks/register_all.hpp"
+
+#include "checks/generic/generic_checks.hpp"
+#include "checks/net/net_checks.hpp"
+#include "checks/net/tcp_probe.hpp"
+#include "checks/tls/tls_checks.hpp"
+#include "checks/tls/tls_probe.hpp"
+
+namespace conformscan::checks {
+
+void register_all_probes(core::ProbeRegistry& registry) {
+    net::register_tcp_probe(registry);
+    tls::register_tls_probe(registry);
+}
+
+void register_all_checks(core::CheckRegistry& registry) {
+    net::register_net_checks(registry);
+    tls::register_tls_checks(registry);
+    generic::register_generic_checks(registry);
+}
+
+}  // namespace conformscan::checks

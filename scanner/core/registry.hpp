@@ -1,0 +1,93 @@
+// Registries of probes and check types. Each family registers its entries by
+// name through an explicit call (register_tls_checks(...)); a duplicate name is
+// an error. The descriptors are the catalogue `conformscan checks list` prints.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scanner/core/facts.hpp"
+#include "scanner/core/params.hpp"
+#include "scanner/core/result.hpp"
+#include "scanner/core/results.hpp"
+#include "scanner/core/target.hpp"
+#include "scanner/core/time.hpp"
+
+namespace conformscan::core {
+
+// What a rule sees: the target's facts, the target, and the date it judges as
+// of (the scan time, or --as-of). Nothing else: rules do no I/O.
+struct CheckContext {
+    const FactSet& facts;
+    const Target& target;
+    TimePoint as_of;
+};
+
+struct CheckDescriptor {
+    std::string name;          // "tls.certificate.validity"
+    std::string title;         // one line for the catalogue
+    std::string description;
+    std::vector<std::string> facts;  // probe families read, e.g. {"tls"}
+    std::vector<ParamSpec> params;
+    std::vector<std::string> examples;  // `with:` snippets in YAML flow style
+
+    // Probes needed for given parameters; when empty, `facts` is used.
+    // (fact.* checks derive the probe from their `path` parameter.)
+    std::function<std::vector<std::string>(const Json& params)> probes_for;
+    // Cross-parameter validation beyond the schema (a regex compiles, a path parses).
+    std::function<Result<void>(const Json& params)> validate;
+    // The rule itself: pure, deterministic, no I/O. Called only when every
+    // needed probe record exists with status ok.
+    std::function<Outcome(const CheckContext&, const Json& params)> evaluate;
+
+    [[nodiscard]] std::vector<std::string> needed_probes(const Json& with) const;
+};
+
+struct ProbeOptions {
+    std::chrono::milliseconds timeout{5000};  // per network operation
+    std::string ca_file;                      // trust anchors; empty: the system store
+    std::size_t max_banner_bytes = 512;
+};
+
+struct ProbeDescriptor {
+    std::string name;   // "tls"
+    std::string title;
+    std::string description;
+    std::vector<std::string> facts;  // documented fact paths, e.g. "tls.chain[*].not_after"
+    // Observes one target. May block up to a bounded multiple of options.timeout.
+    // Returns a record with status error for any transport outcome it cannot
+    // observe through; the engine also guards against exceptions.
+    std::function<ProbeRecord(const Target&, const ProbeOptions&)> run;
+};
+
+class CheckRegistry {
+public:
+    Result<void> add(CheckDescriptor descriptor);
+    [[nodiscard]] const CheckDescriptor* find(const std::string& name) const;
+    [[nodiscard]] std::vector<const CheckDescriptor*> all() const;  // sorted by name
+
+private:
+    std::map<std::string, CheckDescriptor> m_checks;
+};
+
+class ProbeRegistry {
+public:
+    Result<void> add(ProbeDescriptor descriptor);
+    [[nodiscard]] const ProbeDescriptor* find(const std::string& name) const;
+    [[nodiscard]] std::vector<const ProbeDescriptor*> all() const;
+
+private:
+    std::map<std::string, ProbeDescriptor> m_probes;
+};
+
+// Registration helper for families: aborts start-up on a duplicate name.
+void must_add(CheckRegistry& registry, CheckDescriptor descriptor);
+void must_add(ProbeRegistry& registry, ProbeDescriptor descriptor);
+
+}  // namespace conformscan::core

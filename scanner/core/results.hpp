@@ -1,0 +1,81 @@
+// The result model: what a rule concluded about one target, and why.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace conformscan::core {
+
+using Json = nlohmann::json;
+
+enum class Status { pass, fail, error, not_applicable, waived };
+enum class Severity { critical, high, medium, low, info };
+
+std::string_view to_string(Status s);
+std::string_view to_string(Severity s);
+std::optional<Status> status_from_string(std::string_view s);
+std::optional<Severity> severity_from_string(std::string_view s);
+// critical = 4 ... info = 0, for "at or above" comparisons.
+int severity_rank(Severity s);
+
+// What a check returns: the verdict and the evidence that decided it.
+struct Outcome {
+    Status status = Status::error;
+    std::string message;
+    Json observed;   // the observed values that decided it
+    Json expected;   // what the rule required
+
+    static Outcome pass(std::string message, Json observed = {}, Json expected = {});
+    static Outcome fail(std::string message, Json observed = {}, Json expected = {});
+    static Outcome error(std::string message, Json observed = {});
+    static Outcome not_applicable(std::string message);
+};
+
+struct Reference {
+    std::string document;  // "ITU-T X.509", "RFC 5280"
+    std::string clause;    // "4.1.2.5"
+    std::string url;
+    bool verified = true;  // false where ../shared/standards.md marks the clause unverified
+    std::string note;
+};
+
+struct Guideline {
+    std::string summary;
+    std::map<std::string, std::string> fixes;  // software name -> configuration fix
+};
+
+// One (target, profile, rule) verdict, carrying the rule's citation so that a
+// report can be read without its profile.
+struct RuleResult {
+    std::string target_id;
+    std::string profile_id;
+    std::string rule_id;
+    std::string title;
+    std::string check;
+    Severity severity = Severity::medium;
+    Status status = Status::error;
+    std::string message;
+    Json observed;
+    Json expected;
+    std::string dimension;
+    std::string layer;
+    std::string plane;
+    std::vector<Reference> references;
+    Guideline guideline;
+    std::vector<std::string> cwe;
+    std::vector<std::string> cve;
+};
+
+void to_json(Json& j, const Reference& r);
+void from_json(const Json& j, Reference& r);
+void to_json(Json& j, const Guideline& g);
+void from_json(const Json& j, Guideline& g);
+void to_json(Json& j, const RuleResult& r);
+void from_json(const Json& j, RuleResult& r);
+
+}  // namespace conformscan::core

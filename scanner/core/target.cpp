@@ -1,0 +1,29 @@
+#include "scanner/core/target.hpp"
+
+#include <fmt/format.h>
+
+namespace conformscan::core {
+
+std::string make_target_id(const std::string& host, std::uint16_t port) {
+    if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+    return fmt::format("{}:{}", host, port);
+}
+
+void to_json(nlohmann::json& j, const Target& t) {
+    j = nlohmann::json{{"id", t.id},           {"name", t.name}, {"host", t.host},
+                       {"address", t.address}, {"port", t.port}, {"service", t.service},
+                       {"sni", t.sni},         {"tags", t.tags}};
+}
+
+void from_json(const nlohmann::json& j, Target& t) {
+    t.id = j.at("id").get<std::string>();
+    t.name = j.value("name", "");
+    t.host = j.at("host").get<std::string>();
+    t.address = j.value("address", "");
+    t.port = j.at("port").get<std::uint16_t>();
+    t.service = j.value("service", "");
+    t.sni = j.value("sni", "");
+    t.tags = j.value("tags", std::vector<std::string>{});
+}
+
+}  // namespace conformscan::core

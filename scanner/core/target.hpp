@@ -1,0 +1,32 @@
+// A scan target: one (host, port) with the service expected there.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace conformscan::core {
+
+struct Target {
+    std::string id;       // stable identity in reports: "host:port" or "[v6]:port"
+    std::string name;     // operator's label (inventory `name`), may be empty
+    std::string host;     // as written: DNS name or IP literal
+    std::string address;  // the IP literal connected to (resolved before scanning)
+    std::uint16_t port = 0;
+    std::string service;  // https, tls, smtp, ssh, tcp, ... ("tls" when unknown but TLS-bearing)
+    std::string sni;      // name sent in SNI and matched against the certificate; may be empty
+    std::vector<std::string> tags;
+
+    // The name the certificate must match: the SNI name, else the host as written.
+    [[nodiscard]] const std::string& expected_name() const { return sni.empty() ? host : sni; }
+};
+
+// "host:port", bracketing IPv6 literals.
+std::string make_target_id(const std::string& host, std::uint16_t port);
+
+void to_json(nlohmann::json& j, const Target& t);
+void from_json(const nlohmann::json& j, Target& t);
+
+}  // namespace conformscan::core
