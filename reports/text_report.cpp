@@ -1,0 +1,102 @@
+#include "reports/text_report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace conformscan::reports {
+
+using core::RuleResult;
+using core::Status;
+
+namespace {
+
+std::string references_line(const RuleResult& r) {
+    std::vector<std::string> refs;
+    for (const auto& ref : r.references) {
+        auto s = ref.clause.empty() ? ref.document : fmt::format("{} §{}", ref.document, ref.clause);
+        if (!ref.verified) s += " (clause unverified)";
+        refs.push_back(std::move(s));
+    }
+    return fmt::format("{}", fmt::join(refs, "; "));
+}
+
+std::string target_label(const core::ScanReport& report, const std::string& id) {
+    for (const auto& t : report.targets)
+        if (t.target.id == id && !t.target.name.empty()) return fmt::format("{} ({})", id, t.target.name);
+    return id;
+}
+
+void append_failure(std::string& out, const core::ScanReport& report, const RuleResult& r) {
+    out += fmt::format("  [{}] {}  {}  {}\n", core::to_string(r.severity), target_label(report, r.target_id),
+                       r.rule_id, r.title);
+    out += fmt::format("      {}\n", r.message);
+    if (!r.references.empty()) out += fmt::format("      cites: {}\n", references_line(r));
+    if (!r.guideline.summary.empty()) out += fmt::format("      fix:   {}\n", r.guideline.summary);
+    for (const auto& [software, fix] : r.guideline.fixes) out += fmt::format("             {}: {}\n", software, fix);
+}
+
+}  // namespace
+
+std::string render_summary(const core::ScanReport& report) {
+    const auto s = core::summarize(report);
+    const auto& c = s["results"];
+    std::string score = s["conformance_percent"].is_null()
+                            ? "n/a"
+                            : fmt::format("{:.1f}%", s["conformance_percent"].get<double>());
+    std::string out = fmt::format("Targets: {} ({} incomplete)   Conformance: {}\n", s["targets"]["total"].get<int>(),
+                                  s["targets"]["incomplete"].get<int>(), score);
+    out += fmt::format("Results: {} pass, {} fail, {} error, {} not applicable, {} waived\n", c["pass"].get<int>(),
+                       c["fail"].get<int>(), c["error"].get<int>(), c["not_applicable"].get<int>(),
+                       c["waived"].get<int>());
+    const auto& f = s["failed_by_severity"];
+    out += fmt::format("Failures by severity: critical {}, high {}, medium {}, low {}, info {}\n",
+                       f["critical"].get<int>(), f["high"].get<int>(), f["medium"].get<int>(), f["low"].get<int>(),
+                       f["info"].get<int>());
+    return out;
+}
+
+std::string render_text(const core::ScanReport& report) {
+    std::string out;
+    out += fmt::format("conformscan {} — {} {} — judged as of {}\n", report.tool_version, report.mode, report.scan_id,
+                       core::format_time(report.as_of));
+    for (const auto& p : report.profiles)
+        out += fmt::format("Profile: {} {} (sha256 {})\n", p.value("id", ""), p.value("version", ""),
+                           p.value("sha256", "").substr(0, 16));
+    out += render_summary(report);
+
+    std::vector<const RuleResult*> failures;
+    std::vector<const RuleResult*> errors;
+    for (const auto& r : report.results) {
+        if (r.status == Status::fail) failures.push_back(&r);
+        if (r.status == Status::error) errors.push_back(&r);
+    }
+    std::stable_sort(failures.begin(), failures.end(), [](const RuleResult* a, const RuleResult* b) {
+        return core::severity_rank(a->severity) > core::severity_rank(b->severity);
+    });
+    if (!failures.empty()) {
+        out += fmt::format("\nFAILURES ({})\n", failures.size());
+        for (const auto* r : failures) append_failure(out, report, *r);
+    }
+    if (!errors.empty()) {
+        // Group by target and reason: one unreachable target is one line, not one per rule.
+        std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
+        for (const auto* r : errors) grouped[{r->target_id, r->message}].push_back(r->rule_id);
+        out += fmt::format("\nNOT OBSERVED ({} results)\n", errors.size());
+        for (const auto& [key, rules] : grouped)
+            out += fmt::format("  {}  {} — {}\n", target_label(report, key.first), key.second,
+                               fmt::join(rules, ", "));
+    }
+    out += "\nPER TARGET\n";
+    const auto s = core::summarize(report);
+    for (const auto& t : report.targets) {
+        const auto& c = s["per_target"][t.target.id];
+        out += fmt::format("  {:<40} pass {:>3}  fail {:>3}  error {:>3}  n/a {:>3}  waived {:>3}\n",
+                           target_label(report, t.target.id), c["pass"].get<int>(), c["fail"].get<int>(),
+                           c["error"].get<int>(), c["not_applicable"].get<int>(), c["waived"].get<int>());
+    }
+    return out;
+}
+
+}  // namespace conformscan::reports

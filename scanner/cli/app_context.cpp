@@ -1,0 +1,117 @@
+#include "scanner/cli/app_context.hpp"
+
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "checks/register_all.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/json_report.hpp"
+#include "reports/text_report.hpp"
+
+namespace conformscan::cli {
+
+AppContext::AppContext() {
+    checks::register_all_probes(probes);
+    checks::register_all_checks(checks);
+}
+
+scanner::ProfileLoader AppContext::loader() const {
+    std::vector<std::filesystem::path> roots(profile_dirs.begin(), profile_dirs.end());
+    for (auto& r : scanner::default_profile_roots()) roots.push_back(std::move(r));
+    return scanner::ProfileLoader(checks, std::move(roots));
+}
+
+std::vector<core::Profile> AppContext::load_profiles(const std::vector<std::string>& refs) const {
+    const auto l = loader();
+    std::vector<core::Profile> out;
+    for (const auto& ref : refs) {
+        auto p = l.load(ref);
+        if (!p) throw UsageError(fmt::format("cannot load profile '{}': {}", ref, p.error().describe()));
+        for (const auto& existing : out)
+            if (existing.id == p->id) throw UsageError(fmt::format("profile '{}' is given twice", p->id));
+        out.push_back(std::move(p).value());
+    }
+    return out;
+}
+
+void AppContext::setup_logging() const {
+    const bool color = ::isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    auto logger = color ? spdlog::stderr_color_mt("conformscan") : spdlog::stderr_logger_mt("conformscan");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%^%l%$: %v");
+    if (quiet) spdlog::set_level(spdlog::level::err);
+    else if (verbosity >= 2) spdlog::set_level(spdlog::level::trace);
+    else if (verbosity == 1) spdlog::set_level(spdlog::level::debug);
+    else spdlog::set_level(spdlog::level::warn);
+}
+
+int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
+    bool failed = false;
+    bool incomplete = false;
+    for (const auto& r : report.results) {
+        if (r.status == core::Status::fail && core::severity_rank(r.severity) >= core::severity_rank(fail_on))
+            failed = true;
+        if (r.status == core::Status::error) incomplete = true;
+    }
+    if (failed) return kExitFailures;
+    if (incomplete) return kExitIncomplete;
+    return kExitClean;
+}
+
+int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
+                  core::Severity fail_on) {
+    const auto json = reports::render_json(report);
+    const auto text = reports::render_text(report);
+    if (!out_dir.empty()) {
+        const std::filesystem::path dir(out_dir);
+        for (const auto& [name, content] : {std::pair{"report.json", &json}, std::pair{"report.txt", &text}}) {
+            if (auto w = reports::write_file_atomic(dir / name, *content); !w) {
+                spdlog::error("{}", w.error().describe());
+                return kExitInternal;
+            }
+        }
+        spdlog::info("reports written to {}", (dir / "report.json").string());
+    }
+    if (!quiet) {
+        std::fputs(format == "json" ? json.c_str() : text.c_str(), stdout);
+        std::fflush(stdout);
+    }
+    return exit_code_for(report, fail_on);
+}
+
+std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }
+
+std::string new_scan_id() {
+    std::random_device rd;
+    std::uniform_int_distribution<unsigned> byte(0, 255);
+    unsigned char b[16];
+    for (auto& x : b) x = static_cast<unsigned char>(byte(rd));
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // RFC 9562 version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+    return fmt::format("{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+                       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                       b[15]);
+}
+
+core::Severity parse_severity_option(const std::string& text) {
+    auto s = core::severity_from_string(text);
+    if (!s) throw UsageError(fmt::format("--fail-on: expected critical, high, medium, low or info; got '{}'", text));
+    return *s;
+}
+
+core::TimePoint parse_as_of(const std::string& text) {
+    auto t = core::parse_time(text);
+    if (!t) throw UsageError(fmt::format("--as-of: {}", t.error().message));
+    return *t;
+}
+
+}  // namespace conformscan::cli

@@ -1,0 +1,154 @@
+// `conformscan scan`: targets → plan → observe → judge → reports.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "conformscan_version.hpp"
+#include "scanner/cli/app_context.hpp"
+#include "scanner/engine.hpp"
+#include "scanner/inventory.hpp"
+
+namespace conformscan::cli {
+
+namespace {
+
+struct ScanOptions {
+    std::vector<std::string> profiles;
+    std::vector<std::string> targets;
+    std::string inventory;
+    std::string sni;
+    std::string service = "tls";
+    std::vector<std::string> scope;
+    std::string ca_file;
+    std::string out;
+    std::string format = "text";
+    double timeout_s = 5.0;
+    std::size_t concurrency = 8;
+    std::string fail_on = "low";
+    std::string as_of;
+};
+
+// Targets from --targets and --target, each checked against the scope before
+// anything is sent. Returns the scope entries the report records.
+std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std::string>& scope_out) {
+    std::vector<core::Target> targets;
+    std::optional<scanner::Scope> scope;
+    if (!o.scope.empty()) {
+        auto s = scanner::Scope::parse(o.scope);
+        if (!s) throw UsageError(fmt::format("--scope: {}", s.error().describe()));
+        scope = std::move(s).value();
+    }
+    if (!o.inventory.empty()) {
+        auto inv = scanner::load_inventory(o.inventory);
+        if (!inv) throw UsageError(fmt::format("inventory: {}", inv.error().describe()));
+        if (!scope) scope = inv->scope;
+        for (auto& t : inv->targets) {
+            if (!scope->allows_host(t.host))
+                throw UsageError(fmt::format("target {} is outside the scope [{}]; nothing was scanned", t.id,
+                                             fmt::join(scope->entries(), ", ")));
+            targets.push_back(std::move(t));
+        }
+    }
+    for (const auto& spec : o.targets) {
+        auto t = scanner::parse_target_spec(spec, o.service);
+        if (!t) throw UsageError(fmt::format("--target {}: {}", spec, t.error().describe()));
+        if (!o.sni.empty()) t->sni = o.sni;
+        if (scope && !scope->allows_host(t->host))
+            throw UsageError(fmt::format("target {} is outside the scope [{}]; nothing was scanned", t->id,
+                                         fmt::join(scope->entries(), ", ")));
+        targets.push_back(std::move(t).value());
+    }
+    if (targets.empty()) throw UsageError("no targets: give --target HOST:PORT or --targets FILE");
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        for (std::size_t j = i + 1; j < targets.size(); ++j)
+            if (targets[i].id == targets[j].id) throw UsageError(fmt::format("target {} is given twice", targets[i].id));
+    if (scope) {
+        scope_out = scope->entries();
+    } else {
+        // Targets named one by one on the command line are their own scope.
+        for (const auto& t : targets) scope_out.push_back(t.host);
+    }
+    return targets;
+}
+
+int run_scan(AppContext& ctx, const ScanOptions& o) {
+    ctx.setup_logging();
+    const auto fail_on = parse_severity_option(o.fail_on);
+    if (o.timeout_s <= 0 || o.timeout_s > 600) throw UsageError("--timeout must be between 0 and 600 seconds");
+    if (o.concurrency == 0 || o.concurrency > 1024) throw UsageError("--concurrency must be between 1 and 1024");
+    if (!o.ca_file.empty() && ::access(o.ca_file.c_str(), R_OK) != 0)
+        throw UsageError(fmt::format("--ca-file {}: cannot read it", o.ca_file));
+    if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
+
+    const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    std::vector<std::string> scope_entries;
+    auto targets = collect_targets(o, scope_entries);
+
+    core::ScanReport report;
+    report.tool_version = kVersion;
+    report.openssl_version = openssl_version();
+    report.scan_id = new_scan_id();
+    report.mode = "scan";
+    report.started_at = core::now();
+    report.as_of = o.as_of.empty() ? report.started_at : parse_as_of(o.as_of);
+    report.scope_allow = scope_entries;
+    for (const auto& p : profiles) report.profiles.push_back(core::profile_summary_json(p));
+    report.options = {{"timeout_seconds", o.timeout_s},
+                      {"concurrency", o.concurrency},
+                      {"ca_file", o.ca_file.empty() ? "system" : o.ca_file},
+                      {"fail_on", o.fail_on}};
+    if (!o.inventory.empty()) report.options["inventory"] = o.inventory;
+
+    auto plan = scanner::make_plan(targets, profiles, ctx.checks, ctx.probes, report.as_of);
+    if (!plan) throw UsageError(plan.error().describe());
+    spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
+                 profiles.size());
+
+    scanner::ObserveOptions observe;
+    observe.concurrency = o.concurrency;
+    observe.probe.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+    observe.probe.ca_file = o.ca_file;
+    observe.resolve = [](core::Target& t) { return scanner::resolve_target(t); };
+    const bool progress = !ctx.quiet && ::isatty(STDERR_FILENO) != 0;
+    if (progress) {
+        observe.on_progress = [](std::size_t done, std::size_t total, const core::Target& t) {
+            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, t.id.c_str());
+            if (done == total) std::fputc('\n', stderr);
+        };
+    }
+    report.targets = scanner::observe(*plan, ctx.probes, observe);
+    report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
+    report.finished_at = core::now();
+    return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
+}
+
+}  // namespace
+
+void setup_scan(CLI::App& app, AppContext& ctx) {
+    auto o = std::make_shared<ScanOptions>();
+    auto* cmd = app.add_subcommand("scan", "Observe targets and judge them against one or more profiles");
+    cmd->add_option("-p,--profile", o->profiles,
+                    fmt::format("Profile: a file, a catalogue ref (itu-t/x509-certificates) or an id; "
+                                "repeat for several (default {})", kDefaultProfile));
+    cmd->add_option("-t,--target", o->targets, "Target HOST:PORT[/SERVICE]; IPv6 as [::1]:443; repeatable");
+    cmd->add_option("--targets", o->inventory, "Inventory YAML file: scope and targets")->check(CLI::ExistingFile);
+    cmd->add_option("--sni", o->sni, "Server name for SNI and certificate matching (for --target)");
+    cmd->add_option("--service", o->service, "Service of --target targets when not given in the spec")
+        ->capture_default_str();
+    cmd->add_option("--scope", o->scope, "Allowed CIDR, address or DNS pattern (*.example.net); repeatable. "
+                                         "Targets outside it are refused before anything is sent");
+    cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");
+    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt");
+    cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
+    cmd->add_option("--timeout", o->timeout_s, "Per-operation network timeout in seconds")->capture_default_str();
+    cmd->add_option("--concurrency", o->concurrency, "Targets observed at once")->capture_default_str();
+    cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
+        ->capture_default_str();
+    cmd->add_option("--as-of", o->as_of, "Judge dated rules and certificate dates as of this ISO 8601 time");
+    cmd->callback([&ctx, o]() { ctx.exit_code = run_scan(ctx, *o); });
+}
+
+}  // namespace conformscan::cli

@@ -1,0 +1,209 @@
+#include "scanner/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace conformscan::scanner {
+
+using core::Outcome;
+using core::Status;
+
+std::size_t Plan::probe_runs() const {
+    std::size_t n = 0;
+    for (const auto& t : targets) n += t.probes.size();
+    return n;
+}
+
+std::string not_applicable_reason(const core::Rule& rule, const core::Target& target, core::TimePoint as_of) {
+    if (rule.effective_from && as_of < *rule.effective_from)
+        return fmt::format("not in force on {}: effective from {}", core::format_time(as_of),
+                           core::format_time(*rule.effective_from));
+    if (rule.effective_until && as_of > *rule.effective_until)
+        return fmt::format("not in force on {}: effective until {}", core::format_time(as_of),
+                           core::format_time(*rule.effective_until));
+    if (!rule.applies_to.matches(target)) {
+        nlohmann::json scope = rule.applies_to;
+        return fmt::format("applies to {}; target is service '{}' on port {}", scope.dump(), target.service,
+                           target.port);
+    }
+    return {};
+}
+
+core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std::vector<core::Profile>& profiles,
+                             const core::CheckRegistry& checks, const core::ProbeRegistry& probes,
+                             core::TimePoint as_of) {
+    Plan plan;
+    for (const auto& target : targets) {
+        std::set<std::string> needed;
+        for (const auto& profile : profiles) {
+            for (const auto& rule : profile.rules) {
+                const auto* check = checks.find(rule.check);
+                if (check == nullptr)
+                    return core::make_error("plan", fmt::format("rule {} uses unknown check type '{}'", rule.id, rule.check),
+                                            rule.defined_in);
+                if (!not_applicable_reason(rule, target, as_of).empty()) continue;
+                for (auto& p : check->needed_probes(rule.params)) {
+                    if (probes.find(p) == nullptr)
+                        return core::make_error("plan",
+                                                fmt::format("rule {} needs facts from probe '{}', which this build does not have",
+                                                            rule.id, p),
+                                                rule.defined_in);
+                    needed.insert(std::move(p));
+                }
+            }
+        }
+        plan.targets.push_back({target, {needed.begin(), needed.end()}});
+    }
+    return plan;
+}
+
+namespace {
+
+core::ProbeRecord run_guarded(const core::ProbeDescriptor& probe, const core::Target& target,
+                              const core::ProbeOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    core::ProbeRecord record;
+    try {
+        record = probe.run(target, options);
+    } catch (const std::exception& e) {
+        record = core::ProbeRecord::failure(probe.name, fmt::format("probe failed: {}", e.what()));
+    } catch (...) {
+        record = core::ProbeRecord::failure(probe.name, "probe failed with an unknown exception");
+    }
+    record.probe = probe.name;
+    if (record.duration_ms == 0)
+        record.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return record;
+}
+
+core::TargetRecord observe_target(const PlannedTarget& planned, const core::ProbeRegistry& probes,
+                                  const ObserveOptions& options) {
+    core::TargetRecord out{planned.target, {}};
+    if (options.resolve) {
+        core::Result<void> resolved = core::make_error("resolve", "not resolved");
+        try {
+            resolved = options.resolve(out.target);
+        } catch (const std::exception& e) {
+            resolved = core::make_error("resolve", e.what());
+        }
+        if (!resolved) {
+            for (const auto& name : planned.probes)
+                out.facts.put(core::ProbeRecord::failure(name, resolved.error().describe()));
+            return out;
+        }
+    }
+    for (const auto& name : planned.probes) {
+        const auto* probe = probes.find(name);
+        if (probe == nullptr) {
+            out.facts.put(core::ProbeRecord::failure(name, "no such probe"));
+            continue;
+        }
+        spdlog::debug("{}: running probe {}", out.target.id, name);
+        auto record = run_guarded(*probe, out.target, options.probe);
+        if (record.status == core::ProbeStatus::error)
+            spdlog::info("{}: {} probe could not observe: {}", out.target.id, name, record.error);
+        out.facts.put(std::move(record));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<core::TargetRecord> observe(const Plan& plan, const core::ProbeRegistry& probes,
+                                        const ObserveOptions& options) {
+    const std::size_t total = plan.targets.size();
+    std::vector<core::TargetRecord> records(total);
+    std::atomic<std::size_t> next{0};
+    std::size_t done = 0;
+    std::mutex progress_mutex;
+    auto worker = [&]() {
+        for (;;) {
+            const std::size_t i = next.fetch_add(1);
+            if (i >= total) return;
+            records[i] = observe_target(plan.targets[i], probes, options);
+            std::lock_guard lock(progress_mutex);
+            ++done;
+            if (options.on_progress) options.on_progress(done, total, records[i].target);
+        }
+    };
+    const std::size_t n_threads = std::max<std::size_t>(1, std::min(options.concurrency, total));
+    std::vector<std::thread> threads;
+    threads.reserve(n_threads);
+    for (std::size_t t = 0; t < n_threads; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return records;
+}
+
+namespace {
+
+Outcome judge_one(const core::Rule& rule, const core::CheckDescriptor& check, const core::TargetRecord& record,
+                  core::TimePoint as_of) {
+    for (const auto& probe : check.needed_probes(rule.params)) {
+        const auto* fact = record.facts.get(probe);
+        if (fact == nullptr)
+            return Outcome::error(fmt::format("no '{}' facts were observed for this target", probe));
+        if (fact->status == core::ProbeStatus::error)
+            return Outcome::error(fmt::format("{} probe could not observe: {}", probe, fact->error));
+    }
+    core::CheckContext ctx{record.facts, record.target, as_of};
+    try {
+        return check.evaluate(ctx, rule.params);
+    } catch (const std::exception& e) {
+        return Outcome::error(fmt::format("check {} failed: {}", rule.check, e.what()));
+    } catch (...) {
+        return Outcome::error(fmt::format("check {} failed with an unknown exception", rule.check));
+    }
+}
+
+}  // namespace
+
+std::vector<core::RuleResult> judge(const std::vector<core::TargetRecord>& targets,
+                                    const std::vector<core::Profile>& profiles, const core::CheckRegistry& checks,
+                                    core::TimePoint as_of) {
+    std::vector<core::RuleResult> results;
+    for (const auto& record : targets) {
+        for (const auto& profile : profiles) {
+            for (const auto& rule : profile.rules) {
+                core::RuleResult r;
+                r.target_id = record.target.id;
+                r.profile_id = profile.id;
+                r.rule_id = rule.id;
+                r.title = rule.title;
+                r.check = rule.check;
+                r.severity = rule.severity;
+                r.dimension = rule.dimension;
+                r.layer = rule.layer;
+                r.plane = rule.plane;
+                r.references = rule.references;
+                r.guideline = rule.guideline;
+                r.cwe = rule.cwe;
+                r.cve = rule.cve;
+                Outcome outcome;
+                if (auto why = not_applicable_reason(rule, record.target, as_of); !why.empty()) {
+                    outcome = Outcome::not_applicable(std::move(why));
+                } else if (const auto* check = checks.find(rule.check); check == nullptr) {
+                    outcome = Outcome::error(fmt::format("check type '{}' is not in this build", rule.check));
+                } else {
+                    outcome = judge_one(rule, *check, record, as_of);
+                }
+                r.status = outcome.status;
+                r.message = std::move(outcome.message);
+                r.observed = std::move(outcome.observed);
+                r.expected = std::move(outcome.expected);
+                results.push_back(std::move(r));
+            }
+        }
+    }
+    return results;
+}
+
+}  // namespace conformscan::scanner
