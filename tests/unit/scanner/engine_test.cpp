@@ -1,0 +1,164 @@
+#include "scanner/engine.hpp"
+
+#include <atomic>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+namespace conformscan::scanner {
+namespace {
+
+using core::Outcome;
+using core::Status;
+
+core::Target make_target(const std::string& host, std::uint16_t port, const std::string& service = "tls") {
+    core::Target t;
+    t.host = host;
+    t.address = host;
+    t.port = port;
+    t.service = service;
+    t.id = core::make_target_id(host, port);
+    return t;
+}
+
+core::Rule make_rule(const std::string& id, const std::string& check) {
+    core::Rule r;
+    r.id = id;
+    r.title = id;
+    r.check = check;
+    r.severity = core::Severity::high;
+    return r;
+}
+
+struct Fixture : ::testing::Test {
+    core::CheckRegistry checks;
+    core::ProbeRegistry probes;
+    std::atomic<int> alpha_runs{0};
+
+    void SetUp() override {
+        core::must_add(probes, {"alpha", "Alpha", "", {}, [this](const core::Target&, const core::ProbeOptions&) {
+                                    ++alpha_runs;
+                                    core::ProbeRecord r;
+                                    r.probe = "alpha";
+                                    r.data = {{"value", 7}};
+                                    return r;
+                                }});
+        core::must_add(probes, {"broken", "Broken", "", {}, [](const core::Target&, const core::ProbeOptions&) -> core::ProbeRecord {
+                                    throw std::runtime_error("socket exploded");
+                                }});
+        core::must_add(probes, {"down", "Down", "", {}, [](const core::Target&, const core::ProbeOptions&) {
+                                    return core::ProbeRecord::failure("down", "connection refused");
+                                }});
+        core::CheckDescriptor seven{"test.seven", "value is 7", "", {"alpha"}, {}, {}, {}, {}, {}};
+        seven.evaluate = [](const core::CheckContext& ctx, const core::Json&) {
+            const auto* rec = ctx.facts.get("alpha");
+            return rec->data.at("value") == 7 ? Outcome::pass("seven") : Outcome::fail("not seven");
+        };
+        core::must_add(checks, seven);
+        core::CheckDescriptor throws{"test.throws", "throws", "", {"alpha"}, {}, {}, {}, {}, {}};
+        throws.evaluate = [](const core::CheckContext&, const core::Json&) -> Outcome {
+            throw std::runtime_error("bad rule");
+        };
+        core::must_add(checks, throws);
+        for (const char* probe : {"broken", "down"}) {
+            core::CheckDescriptor d{std::string("test.") + probe, probe, "", {probe}, {}, {}, {}, {}, {}};
+            d.evaluate = [](const core::CheckContext&, const core::Json&) { return Outcome::pass("unreachable"); };
+            core::must_add(checks, d);
+        }
+    }
+
+    core::Profile profile(const std::string& id, std::vector<core::Rule> rules) {
+        core::Profile p;
+        p.id = id;
+        p.rules = std::move(rules);
+        return p;
+    }
+};
+
+TEST_F(Fixture, EachProbeRunsOncePerTargetWhateverTheNumberOfProfiles) {
+    const std::vector<core::Target> targets{make_target("127.0.0.1", 1), make_target("127.0.0.1", 2)};
+    const std::vector<core::Profile> profiles{profile("a", {make_rule("A-1", "test.seven")}),
+                                              profile("b", {make_rule("B-1", "test.seven"), make_rule("B-2", "test.seven")})};
+    auto plan = make_plan(targets, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->probe_runs(), 2u);
+    ObserveOptions options;
+    options.concurrency = 2;
+    auto records = observe(*plan, probes, options);
+    EXPECT_EQ(alpha_runs.load(), 2);
+    auto results = judge(records, profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 6u);
+    for (const auto& r : results) EXPECT_EQ(r.status, Status::pass) << r.rule_id;
+}
+
+TEST_F(Fixture, RulesThatDoNotApplyNeedNoProbe) {
+    auto rule = make_rule("R", "test.seven");
+    rule.applies_to.services = {"ssh"};
+    const std::vector<core::Profile> profiles{profile("a", {rule})};
+    auto plan = make_plan({make_target("127.0.0.1", 443)}, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->probe_runs(), 0u);
+    auto results = judge(observe(*plan, probes, {}), profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::not_applicable);
+}
+
+TEST_F(Fixture, DatedRulesApplyOnlyInTheirWindow) {
+    auto rule = make_rule("R", "test.seven");
+    rule.effective_from = *core::parse_time("2024-01-01T00:00:00Z");
+    const auto target = make_target("127.0.0.1", 443);
+    EXPECT_NE(not_applicable_reason(rule, target, *core::parse_time("2023-12-31T23:59:59Z")), "");
+    EXPECT_EQ(not_applicable_reason(rule, target, *core::parse_time("2024-01-01T00:00:00Z")), "");
+    rule.effective_until = *core::parse_time("2029-12-31T23:59:59Z");
+    EXPECT_NE(not_applicable_reason(rule, target, *core::parse_time("2030-01-01T00:00:00Z")), "");
+}
+
+TEST_F(Fixture, ProbeExceptionsAndFailuresBecomeErrorResults) {
+    const std::vector<core::Profile> profiles{
+        profile("a", {make_rule("BROKEN", "test.broken"), make_rule("DOWN", "test.down"), make_rule("THROWS", "test.throws")})};
+    auto plan = make_plan({make_target("127.0.0.1", 443)}, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    auto records = observe(*plan, probes, {});
+    ASSERT_EQ(records.size(), 1u);
+    const auto* broken = records[0].facts.get("broken");
+    ASSERT_NE(broken, nullptr);
+    EXPECT_EQ(broken->status, core::ProbeStatus::error);
+    EXPECT_NE(broken->error.find("socket exploded"), std::string::npos);
+    auto results = judge(records, profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 3u);
+    for (const auto& r : results) EXPECT_EQ(r.status, Status::error) << r.rule_id;
+    EXPECT_NE(results[1].message.find("connection refused"), std::string::npos);
+    EXPECT_NE(results[2].message.find("bad rule"), std::string::npos);
+}
+
+TEST_F(Fixture, ResolutionFailureBecomesTheTargetsError) {
+    const std::vector<core::Profile> profiles{profile("a", {make_rule("A-1", "test.seven")})};
+    auto plan = make_plan({make_target("nowhere.invalid", 443)}, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    ObserveOptions options;
+    options.resolve = [](core::Target&) -> core::Result<void> { return core::make_error("resolve", "cannot resolve"); };
+    auto records = observe(*plan, probes, options);
+    EXPECT_EQ(alpha_runs.load(), 0);
+    auto results = judge(records, profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::error);
+    EXPECT_NE(results[0].message.find("cannot resolve"), std::string::npos);
+}
+
+TEST_F(Fixture, UnknownCheckIsRefusedByThePlanner) {
+    auto plan = make_plan({make_target("127.0.0.1", 443)}, {profile("a", {make_rule("X", "no.such.check")})}, checks,
+                          probes, core::now());
+    ASSERT_FALSE(plan.ok());
+    EXPECT_NE(plan.error().message.find("no.such.check"), std::string::npos);
+}
+
+TEST_F(Fixture, MissingFactsInSavedReportGiveError) {
+    core::TargetRecord record{make_target("127.0.0.1", 443), {}};
+    auto results = judge({record}, {profile("a", {make_rule("A-1", "test.seven")})}, checks, core::now());
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::error);
+    EXPECT_NE(results[0].message.find("alpha"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conformscan::scanner
