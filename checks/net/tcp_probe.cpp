@@ -1,0 +1,94 @@
+// The `tcp` probe: one connect() and a bounded wait for a volunteered banner.
+//
+// A closed or filtered port is an observation, not a failure: rules such as
+// net.port_closed judge exactly that. The probe reports status error only
+// when it could not observe the port at all (a bad address, no sockets left).
+#include "checks/net/tcp_probe.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "checks/net/socket.hpp"
+#include "checks/net/tcp_facts.hpp"
+#include "scanner/core/byte_reader.hpp"
+
+namespace conformscan::checks::net {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// Servers that talk first (SSH, SMTP, FTP, POP3, IMAP) do so at once; a longer
+// wait would only slow every scan of a port that waits for the client.
+constexpr milliseconds kBannerWait{800};
+// Once the first bytes are in, this much silence ends the banner.
+constexpr milliseconds kBannerIdleGap{150};
+
+double elapsed_ms(SteadyClock::time_point since) {
+    return std::chrono::duration<double, std::milli>(SteadyClock::now() - since).count();
+}
+
+core::ProbeRecord run_tcp_probe(const core::Target& target, const core::ProbeOptions& options) {
+    const auto started = SteadyClock::now();
+    TcpFacts facts;
+
+    auto sock = TcpSocket::connect(target.address, target.port, options.timeout);
+    facts.connect_ms = elapsed_ms(started);
+    if (!sock) {
+        const std::string_view state = port_state(sock.error());
+        if (state.empty()) {
+            auto record = core::ProbeRecord::failure("tcp", sock.error().message);
+            record.duration_ms = elapsed_ms(started);
+            return record;
+        }
+        facts.state = std::string(state);
+        facts.reason = sock.error().message;
+    } else {
+        facts.state = "open";
+        facts.reason = "connected";
+        const milliseconds wait = std::min(options.timeout, kBannerWait);
+        auto banner = sock->read_bounded(options.max_banner_bytes, deadline_after(wait), kBannerIdleGap);
+        // A reset before any byte is still an open port with no banner.
+        if (banner && !banner->empty()) {
+            facts.banner = core::escape_bytes(*banner);
+            facts.banner_hex = core::to_hex(*banner);
+            facts.banner_bytes = banner->size();
+        }
+    }
+
+    core::ProbeRecord record;
+    record.probe = "tcp";
+    record.status = core::ProbeStatus::ok;
+    record.data = facts;
+    record.duration_ms = elapsed_ms(started);
+    return record;
+}
+
+}  // namespace
+
+void register_tcp_probe(core::ProbeRegistry& registry) {
+    core::ProbeDescriptor d;
+    d.name = "tcp";
+    d.title = "TCP port state and banner";
+    d.description =
+        "Connects to the target port within the timeout and reports it open, closed (refused) or "
+        "filtered (no answer, unreachable); on an open port, records the bytes the server volunteers "
+        "within 800 ms, up to the banner size limit.";
+    d.facts = {"tcp.state",  "tcp.reason",     "tcp.connect_ms",
+               "tcp.banner", "tcp.banner_hex", "tcp.banner_bytes"};
+    d.run = [](const core::Target& target, const core::ProbeOptions& options) {
+        try {
+            return run_tcp_probe(target, options);
+        } catch (const std::exception& e) {
+            // Only allocation can throw here; the engine guards too, but a
+            // probe should not count on it.
+            return core::ProbeRecord::failure("tcp", fmt::format("internal error: {}", e.what()));
+        }
+    };
+    core::must_add(registry, std::move(d));
+}
+
+}  // namespace conformscan::checks::net
