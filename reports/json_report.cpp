@@ -35,7 +35,11 @@ nlohmann::json to_json(const core::ScanReport& report) {
             {"summary", core::summarize(report)}};
 }
 
-std::string render_json(const core::ScanReport& report) { return to_json(report).dump(2) + "\n"; }
+std::string render_json(const core::ScanReport& report) {
+    // Probes escape what servers send, but a report must never fail to write
+    // because one string slipped through as invalid UTF-8.
+    return to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
     try {

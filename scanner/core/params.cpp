@@ -38,7 +38,7 @@ Result<void> check_choice(const ParamSpec& spec, const std::string& v) {
 }
 
 Result<void> type_error(const ParamSpec& spec, const nlohmann::json& value) {
-    return make_error("param_type", fmt::format("'{}' must be a {}, got {}", spec.name, to_string(spec.type),
+    return make_error("param_type", fmt::format("'{}' expects {}, got {}", spec.name, to_string(spec.type),
                                                 value.dump()));
 }
 

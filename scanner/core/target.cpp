@@ -20,7 +20,9 @@ void from_json(const nlohmann::json& j, Target& t) {
     t.name = j.value("name", "");
     t.host = j.at("host").get<std::string>();
     t.address = j.value("address", "");
-    t.port = j.at("port").get<std::uint16_t>();
+    const auto port = j.at("port").get<long long>();
+    if (port < 1 || port > 65535) throw nlohmann::json::other_error::create(501, "port out of range 1..65535", &j);
+    t.port = static_cast<std::uint16_t>(port);
     t.service = j.value("service", "");
     t.sni = j.value("sni", "");
     t.tags = j.value("tags", std::vector<std::string>{});

@@ -67,8 +67,10 @@ Result<TimePoint> parse_time(std::string_view s, bool require_offset) {
             return bad("unexpected text after the time");
         }
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-        return bad("a field is out of range");
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60) return bad("a field is out of range");
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return bad("no such day in that month");
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

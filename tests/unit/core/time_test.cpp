@@ -66,13 +66,13 @@ TEST(ParseTime, RefusesMalformedText) {
     }
 }
 
-// Found while writing these tests: parse_time checks the day against 31 only,
-// and timegm() normalises, so 2026-02-30 silently becomes 2026-03-02. Enable
-// once core validates the day against the month.
-TEST(ParseTime, DISABLED_RefusesDaysPastTheEndOfTheMonth) {
+// timegm() normalises out-of-range days (2026-02-30 would become 2026-03-02),
+// so parse_time must check the day against the month itself.
+TEST(ParseTime, RefusesDaysPastTheEndOfTheMonth) {
     EXPECT_FALSE(parse_time("2026-02-30").ok());
     EXPECT_FALSE(parse_time("2025-02-29").ok());
     EXPECT_FALSE(parse_time("2026-04-31T00:00:00Z").ok());
+    EXPECT_TRUE(parse_time("2024-02-29").ok());
 }
 
 TEST(FormatTime, IsSecondsAndZ) {
