@@ -1,0 +1,53 @@
+#include "checks/net/tcp_facts.hpp"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace conformscan::checks::net {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// A key that is absent or null keeps the member's default: facts saved by an
+// older version, or trimmed by hand, still load. A key that is present with
+// the wrong type is refused (get_to throws type_error).
+template <typename T>
+void read_optional(const Json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null()) it->get_to(out);
+}
+
+}  // namespace
+
+void to_json(Json& j, const TcpFacts& f) {
+    j = Json{{"state", f.state},   {"reason", f.reason},         {"connect_ms", f.connect_ms},
+             {"banner", f.banner}, {"banner_hex", f.banner_hex}, {"banner_bytes", f.banner_bytes}};
+}
+
+void from_json(const Json& j, TcpFacts& f) {
+    if (!j.is_object()) throw Json::type_error::create(302, "tcp facts must be an object", &j);
+    // `state` is the one fact every tcp rule reads; without it the record says nothing.
+    j.at("state").get_to(f.state);
+    read_optional(j, "reason", f.reason);
+    read_optional(j, "connect_ms", f.connect_ms);
+    read_optional(j, "banner", f.banner);
+    read_optional(j, "banner_hex", f.banner_hex);
+    if (auto it = j.find("banner_bytes"); it != j.end() && !it->is_null()) {
+        // A negative count would wrap to a huge size_t; refuse it instead.
+        if (!it->is_number_unsigned())
+            throw Json::type_error::create(302, "banner_bytes must be a count", &*it);
+        f.banner_bytes = it->get<std::size_t>();
+    }
+}
+
+core::Result<TcpFacts> parse_tcp_facts(const Json& j) {
+    try {
+        return j.get<TcpFacts>();
+    } catch (const std::exception& e) {
+        return core::make_error("bad_facts", fmt::format("malformed tcp facts: {}", e.what()), "facts.tcp");
+    }
+}
+
+}  // namespace conformscan::checks::net

@@ -1,0 +1,76 @@
+// Every `with:` example a check type documents is valid YAML that its own
+// schema and validate() accept: the catalogue never shows a broken example.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "checks/generic/generic_checks.hpp"
+#include "checks/net/net_checks.hpp"
+#include "checks/tls/tls_checks.hpp"
+#include "scanner/core/params.hpp"
+
+namespace conformscan::checks {
+namespace {
+
+using Json = nlohmann::json;
+
+// Plain scalars become bool / integer / number where they read as one; quoted
+// scalars stay strings (the profile loader's rule).
+Json to_json(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Sequence: {
+            Json out = Json::array();
+            for (const auto& e : node) out.push_back(to_json(e));
+            return out;
+        }
+        case YAML::NodeType::Map: {
+            Json out = Json::object();
+            for (const auto& kv : node) out[kv.first.as<std::string>()] = to_json(kv.second);
+            return out;
+        }
+        case YAML::NodeType::Scalar: {
+            const auto text = node.Scalar();
+            if (node.Tag() == "!") return text;
+            if (text == "true") return true;
+            if (text == "false") return false;
+            std::size_t used = 0;
+            try {
+                auto i = std::stoll(text, &used);
+                if (used == text.size()) return i;
+                auto d = std::stod(text, &used);
+                if (used == text.size()) return d;
+            } catch (const std::exception&) {
+            }
+            return text;
+        }
+        default:
+            return nullptr;
+    }
+}
+
+TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
+    core::CheckRegistry registry;
+    net::register_net_checks(registry);
+    tls::register_tls_checks(registry);
+    generic::register_generic_checks(registry);
+    ASSERT_EQ(registry.all().size(), 13u);
+    for (const auto* d : registry.all()) {
+        EXPECT_FALSE(d->examples.empty()) << d->name;
+        for (const auto& example : d->examples) {
+            Json with;
+            ASSERT_NO_THROW(with = to_json(YAML::Load(example))) << d->name << ": " << example;
+            auto params = core::validate_params(d->params, with);
+            ASSERT_TRUE(params.ok()) << d->name << ": " << example << ": " << params.error().describe();
+            if (d->validate) {
+                auto ok = d->validate(*params);
+                EXPECT_TRUE(ok.ok()) << d->name << ": " << example << ": " << ok.error().describe();
+            }
+        }
+        for (const auto& p : d->params) EXPECT_FALSE(p.description.empty()) << d->name << "." << p.name;
+    }
+}
+
+}  // namespace
+}  // namespace conformscan::checks
