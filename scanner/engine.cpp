@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -37,6 +38,35 @@ std::string not_applicable_reason(const core::Rule& rule, const core::Target& ta
     return {};
 }
 
+namespace {
+
+// Adds every dependency and orders the probes so that each runs after the
+// probes it reads (depth-first; a dependency cycle is a registry bug).
+core::Result<std::vector<std::string>> order_probes(const std::set<std::string>& wanted,
+                                                    const core::ProbeRegistry& probes) {
+    std::vector<std::string> order;
+    std::set<std::string> done;
+    std::set<std::string> visiting;
+    std::function<core::Result<void>(const std::string&)> visit = [&](const std::string& name) -> core::Result<void> {
+        if (done.count(name) != 0) return {};
+        if (!visiting.insert(name).second)
+            return core::make_error("plan", fmt::format("probe dependency cycle through '{}'", name));
+        const auto* probe = probes.find(name);
+        if (probe == nullptr) return core::make_error("plan", fmt::format("no probe named '{}'", name));
+        for (const auto& dep : probe->depends_on)
+            if (auto r = visit(dep); !r) return r;
+        visiting.erase(name);
+        done.insert(name);
+        order.push_back(name);
+        return {};
+    };
+    for (const auto& name : wanted)
+        if (auto r = visit(name); !r) return r.error();
+    return order;
+}
+
+}  // namespace
+
 core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std::vector<core::Profile>& profiles,
                              const core::CheckRegistry& checks, const core::ProbeRegistry& probes,
                              core::TimePoint as_of) {
@@ -60,7 +90,9 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
                 }
             }
         }
-        plan.targets.push_back({target, {needed.begin(), needed.end()}});
+        auto ordered = order_probes(needed, probes);
+        if (!ordered) return ordered.error();
+        plan.targets.push_back({target, std::move(ordered).value()});
     }
     return plan;
 }
@@ -68,11 +100,11 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
 namespace {
 
 core::ProbeRecord run_guarded(const core::ProbeDescriptor& probe, const core::Target& target,
-                              const core::ProbeOptions& options) {
+                              const core::ProbeOptions& options, const core::FactSet& earlier) {
     const auto start = std::chrono::steady_clock::now();
     core::ProbeRecord record;
     try {
-        record = probe.run(target, options);
+        record = probe.run(target, options, earlier);
     } catch (const std::exception& e) {
         record = core::ProbeRecord::failure(probe.name, fmt::format("probe failed: {}", e.what()));
     } catch (...) {
@@ -108,7 +140,7 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
             continue;
         }
         spdlog::debug("{}: running probe {}", out.target.id, name);
-        auto record = run_guarded(*probe, out.target, options.probe);
+        auto record = run_guarded(*probe, out.target, options.probe, out.facts);
         if (record.status == core::ProbeStatus::error)
             spdlog::info("{}: {} probe could not observe: {}", out.target.id, name, record.error);
         out.facts.put(std::move(record));

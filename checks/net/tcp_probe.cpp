@@ -79,7 +79,7 @@ void register_tcp_probe(core::ProbeRegistry& registry) {
         "within 800 ms, up to the banner size limit.";
     d.facts = {"tcp.state",  "tcp.reason",     "tcp.connect_ms",
                "tcp.banner", "tcp.banner_hex", "tcp.banner_bytes"};
-    d.run = [](const core::Target& target, const core::ProbeOptions& options) {
+    d.run = [](const core::Target& target, const core::ProbeOptions& options, const core::FactSet&) {
         try {
             return run_tcp_probe(target, options);
         } catch (const std::exception& e) {

@@ -222,7 +222,7 @@ void register_tls_probe(core::ProbeRegistry& registry) {
                "tls.verification.verified_chain",
                "tls.ocsp_stapled",
                "tls.ocsp_status"};
-    d.run = [](const core::Target& target, const core::ProbeOptions& options) {
+    d.run = [](const core::Target& target, const core::ProbeOptions& options, const core::FactSet&) {
         try {
             return run_tls_probe(target, options);
         } catch (const std::exception& e) {

@@ -60,10 +60,15 @@ struct ProbeDescriptor {
     std::string title;
     std::string description;
     std::vector<std::string> facts;  // documented fact paths, e.g. "tls.chain[*].not_after"
+    // Probes whose facts this one reads (e.g. suites are enumerated per
+    // accepted version); the planner adds them and runs them first.
+    std::vector<std::string> depends_on;
     // Observes one target. May block up to a bounded multiple of options.timeout.
-    // Returns a record with status error for any transport outcome it cannot
-    // observe through; the engine also guards against exceptions.
-    std::function<ProbeRecord(const Target&, const ProbeOptions&)> run;
+    // `earlier` holds the records of the probes already run on this target
+    // (every probe in depends_on among them). Returns a record with status
+    // error for any transport outcome it cannot observe through; the engine
+    // also guards against exceptions.
+    std::function<ProbeRecord(const Target&, const ProbeOptions&, const FactSet& earlier)> run;
 };
 
 class CheckRegistry {

@@ -21,7 +21,7 @@ CheckDescriptor check(std::string name) {
 ProbeDescriptor probe(std::string name) {
     ProbeDescriptor d;
     d.name = std::move(name);
-    d.run = [](const Target&, const ProbeOptions&) { return ProbeRecord{}; };
+    d.run = [](const Target&, const ProbeOptions&, const FactSet&) { return ProbeRecord{}; };
     return d;
 }
 

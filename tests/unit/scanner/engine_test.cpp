@@ -36,17 +36,17 @@ struct Fixture : ::testing::Test {
     std::atomic<int> alpha_runs{0};
 
     void SetUp() override {
-        core::must_add(probes, {"alpha", "Alpha", "", {}, [this](const core::Target&, const core::ProbeOptions&) {
+        core::must_add(probes, {"alpha", "Alpha", "", {}, {}, [this](const core::Target&, const core::ProbeOptions&, const core::FactSet&) {
                                     ++alpha_runs;
                                     core::ProbeRecord r;
                                     r.probe = "alpha";
                                     r.data = {{"value", 7}};
                                     return r;
                                 }});
-        core::must_add(probes, {"broken", "Broken", "", {}, [](const core::Target&, const core::ProbeOptions&) -> core::ProbeRecord {
+        core::must_add(probes, {"broken", "Broken", "", {}, {}, [](const core::Target&, const core::ProbeOptions&, const core::FactSet&) -> core::ProbeRecord {
                                     throw std::runtime_error("socket exploded");
                                 }});
-        core::must_add(probes, {"down", "Down", "", {}, [](const core::Target&, const core::ProbeOptions&) {
+        core::must_add(probes, {"down", "Down", "", {}, {}, [](const core::Target&, const core::ProbeOptions&, const core::FactSet&) {
                                     return core::ProbeRecord::failure("down", "connection refused");
                                 }});
         core::CheckDescriptor seven{"test.seven", "value is 7", "", {"alpha"}, {}, {}, {}, {}, {}};
@@ -143,6 +143,30 @@ TEST_F(Fixture, ResolutionFailureBecomesTheTargetsError) {
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].status, Status::error);
     EXPECT_NE(results[0].message.find("cannot resolve"), std::string::npos);
+}
+
+TEST_F(Fixture, DependenciesRunFirstAndTheirFactsAreVisible) {
+    core::ProbeDescriptor beta{"beta", "Beta", "", {}, {"alpha"}, {}};
+    beta.run = [](const core::Target&, const core::ProbeOptions&, const core::FactSet& earlier) {
+        core::ProbeRecord r;
+        r.probe = "beta";
+        const auto* alpha = earlier.get("alpha");
+        r.data = {{"saw_alpha", alpha != nullptr && alpha->data.at("value") == 7}};
+        return r;
+    };
+    core::must_add(probes, beta);
+    core::CheckDescriptor reads_beta{"test.beta", "beta saw alpha", "", {"beta"}, {}, {}, {}, {}, {}};
+    reads_beta.evaluate = [](const core::CheckContext& ctx, const core::Json&) {
+        return ctx.facts.get("beta")->data.at("saw_alpha") == true ? Outcome::pass("ok") : Outcome::fail("no");
+    };
+    core::must_add(checks, reads_beta);
+    const std::vector<core::Profile> profiles{profile("a", {make_rule("B-1", "test.beta")})};
+    auto plan = make_plan({make_target("127.0.0.1", 443)}, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(plan->targets[0].probes, (std::vector<std::string>{"alpha", "beta"}));
+    auto results = judge(observe(*plan, probes, {}), profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::pass);
 }
 
 TEST_F(Fixture, UnknownCheckIsRefusedByThePlanner) {

@@ -35,7 +35,7 @@ core::ProbeRecord run_probe(const core::Target& target, const core::ProbeOptions
     register_tcp_probe(registry);
     const core::ProbeDescriptor* probe = registry.find("tcp");
     EXPECT_NE(probe, nullptr);
-    return probe->run(target, options);
+    return probe->run(target, options, core::FactSet{});
 }
 
 TcpFacts facts_of(const core::ProbeRecord& record) {

@@ -44,7 +44,7 @@ core::ProbeRecord run_probe(const core::Target& target, const core::ProbeOptions
     register_tls_probe(registry);
     const core::ProbeDescriptor* probe = registry.find("tls");
     EXPECT_NE(probe, nullptr);
-    return probe->run(target, options);
+    return probe->run(target, options, core::FactSet{});
 }
 
 core::ProbeOptions quick_options() {

@@ -1,0 +1,65 @@
+// Facts of the wire-level TLS probes, which speak raw handshakes and so see
+// what the local OpenSSL no longer negotiates:
+//   tls_versions — which of SSLv2 ... TLS 1.3 the server accepts;
+//   tls_suites   — every suite accepted under each accepted version, and
+//                  whether the server or the client order decides.
+// Suites are recorded by IANA name and code point; their properties (forward
+// secrecy, export, CBC, ...) come from the IANA table at judging time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scanner/core/result.hpp"
+
+namespace conformscan::checks::tls {
+
+struct ProtocolSupport {
+    std::string version;   // "SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
+    bool accepted = false;
+    std::string evidence;  // what decided it: "ServerHello TLSv1.2, suite 0xc02f", "alert protocol_version (70)", ...
+};
+
+struct TlsVersionsFacts {
+    std::vector<ProtocolSupport> protocols;  // one entry per version probed, oldest first
+    std::vector<std::string> accepted;       // accepted versions, oldest first
+    std::string highest;                     // "" when none
+    int connections = 0;
+};
+
+struct SuiteFact {
+    std::string name;  // IANA name, or "0x1234" when the table does not know it
+    std::string code;  // "0xc02f"
+};
+
+struct VersionSuites {
+    std::string version;
+    std::vector<SuiteFact> suites;  // accepted; in the server's order of choice
+    std::string preference;         // "server", "client" or "unknown" (fewer than two suites)
+    bool complete = true;           // false when the enumeration stopped early (limit or error)
+    std::string note;               // why it is incomplete
+};
+
+struct TlsSuitesFacts {
+    std::vector<VersionSuites> per_version;  // one per accepted version
+    std::vector<std::string> accepted;       // union of accepted suite names
+    int connections = 0;
+};
+
+void to_json(nlohmann::json& j, const ProtocolSupport& f);
+void from_json(const nlohmann::json& j, ProtocolSupport& f);
+void to_json(nlohmann::json& j, const TlsVersionsFacts& f);
+void from_json(const nlohmann::json& j, TlsVersionsFacts& f);
+void to_json(nlohmann::json& j, const SuiteFact& f);
+void from_json(const nlohmann::json& j, SuiteFact& f);
+void to_json(nlohmann::json& j, const VersionSuites& f);
+void from_json(const nlohmann::json& j, VersionSuites& f);
+void to_json(nlohmann::json& j, const TlsSuitesFacts& f);
+void from_json(const nlohmann::json& j, TlsSuitesFacts& f);
+// Never throw: saved reports may be old or edited.
+core::Result<TlsVersionsFacts> parse_tls_versions_facts(const nlohmann::json& j);
+core::Result<TlsSuitesFacts> parse_tls_suites_facts(const nlohmann::json& j);
+
+}  // namespace conformscan::checks::tls
