@@ -9,6 +9,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libasio-dev libsqlite3-dev
   openssl nginx-light python3 procps iproute2 ca-certificates
+  lighttpd lighttpd-mod-gnutls gnutls-bin
 )
 
 missing=()

@@ -47,7 +47,7 @@ rules:
 """
 
 # A port where this test listens to prove that nothing is sent.
-CANARY_PORT = 18462
+CANARY_PORT = 18497  # outside the lab's ports (18443-18479)
 
 
 class ExitCodesTest(labtest.LabTestCase):

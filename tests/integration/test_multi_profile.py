@@ -6,7 +6,7 @@ from labtest import CLOSED_PORT_FILE, CLOSED_PORT_ID, CLOSED_PORT_RULE, X509_ID,
 
 ENDPOINTS = ("good", "wrong-host", "closed")
 # Where this test listens to count how often a target is contacted.
-CANARY_PORT = 18461
+CANARY_PORT = 18498  # outside the lab's ports (18443-18479)
 
 
 class MultiProfileTest(labtest.LabTestCase):

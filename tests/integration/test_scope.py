@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scope: a target outside scope.allow is refused before anything is sent.
 
-A listener of this test's own on 127.0.0.1:18460 counts the connections it
+A listener of this test's own on 127.0.0.1:18499 counts the connections it
 accepts: zero when the scope refuses it, at least one in the positive control.
 """
 
@@ -10,7 +10,7 @@ import re
 import labtest
 from labtest import X509_REF
 
-PORT = 18460
+PORT = 18499
 TARGET = f"127.0.0.1:{PORT}"
 
 

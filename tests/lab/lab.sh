@@ -25,9 +25,23 @@
 #   18452 closed          nothing listens (start checks the port is free)
 #   18453 good-ec         nginx, ECDSA P-256/SHA-256, now-1d for 90 days
 #
+# TLS-configuration endpoints: each serves the good RSA chain (so each passes
+# the certificate rules) and differs only in protocol versions and cipher
+# suites, as set in TLS_CONFIG below:
+#   18460 tls13-only      nginx, TLS 1.3 only, server order
+#   18461 tls12-aead      nginx, TLS 1.2 + 1.3, ECDHE AEAD suites only, server order
+#   18462 legacy-versions nginx at @SECLEVEL=0, TLS 1.0 + 1.1 + 1.2, ECDHE with GCM and CBC
+#   18463 cbc-only        nginx, TLS 1.2, CBC suites only (ECDHE and static RSA)
+#   18464 static-rsa      nginx, TLS 1.2, static RSA key exchange only
+#   18465 client-order    nginx, TLS 1.2, ECDHE AEAD suites, client order (ssl_prefer_server_ciphers off)
+#   18466 3des            lighttpd + mod_gnutls (its own instance), TLS 1.2, ECDHE-RSA with AES-128-GCM
+#                         and 3DES-CBC (Debian's libssl has no 3DES suites at all; GnuTLS does)
+#   18467 dhe-1024        nginx at @SECLEVEL=0, TLS 1.2, DHE-RSA-AES128-GCM-SHA256 over a 1024-bit DH group
+#
 # Files written into DIR: lab-ca.pem (the lab root, the only trust anchor the
 # tests give the scanner), untrusted-ca.pem, certs/, pki/, nginx/, logs/,
-# pids ("NAME PID" per line), endpoints.json, inventory.yaml.
+# pids ("NAME PID" per line), endpoints.json, inventory.yaml, lighttpd/, and
+# dh/dh1024.pem (generated once, kept across starts: it takes seconds).
 set -euo pipefail
 
 readonly HOST=127.0.0.1
@@ -37,20 +51,47 @@ LAB_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly LAB_SRC
 
 # name port server expected-s_client-verify-code expected-failing-rules description
-# (server: nginx | s_server | s_server_weak | blackhole | none)
+# (server: nginx | s_server | s_server_weak | lighttpd | blackhole | none)
 readonly ENDPOINTS=(
-  "good           18443 nginx         0  -                 RSA 2048 SHA-256 leaf, 90 days, TLS 1.2 and 1.3"
-  "expired        18444 s_server      10 X509-VALIDITY-01  leaf valid 2025-01-01 to 2025-03-01"
-  "not-yet-valid  18445 s_server      9  X509-VALIDITY-01  leaf valid from now+30 days for 60 days"
-  "wrong-host     18446 s_server      62 X509-HOST-01      leaf SAN is DNS:wrong.test only"
-  "self-signed    18447 s_server      18 X509-TRUST-01     self-signed leaf, no chain"
-  "untrusted-root 18448 s_server      20 X509-TRUST-01     leaf and intermediate under a root not in lab-ca.pem"
-  "rsa1024        18449 s_server_weak 66 X509-KEY-01       RSA 1024 leaf"
-  "sha1           18450 s_server_weak 68 X509-SIG-01       leaf signed with SHA-1 by the lab intermediate"
-  "blackhole      18451 blackhole     -  -                 accepts TCP connections and never writes; TLS probes time out"
-  "closed         18452 none          -  -                 nothing listens; connections are refused"
-  "good-ec        18453 nginx         0  -                 ECDSA P-256 SHA-256 leaf, 90 days"
+  "good            18443 nginx         0  -                 RSA 2048 SHA-256 leaf, 90 days, TLS 1.2 and 1.3"
+  "expired         18444 s_server      10 X509-VALIDITY-01  leaf valid 2025-01-01 to 2025-03-01"
+  "not-yet-valid   18445 s_server      9  X509-VALIDITY-01  leaf valid from now+30 days for 60 days"
+  "wrong-host      18446 s_server      62 X509-HOST-01      leaf SAN is DNS:wrong.test only"
+  "self-signed     18447 s_server      18 X509-TRUST-01     self-signed leaf, no chain"
+  "untrusted-root  18448 s_server      20 X509-TRUST-01     leaf and intermediate under a root not in lab-ca.pem"
+  "rsa1024         18449 s_server_weak 66 X509-KEY-01       RSA 1024 leaf"
+  "sha1            18450 s_server_weak 68 X509-SIG-01       leaf signed with SHA-1 by the lab intermediate"
+  "blackhole       18451 blackhole     -  -                 accepts TCP connections and never writes; TLS probes time out"
+  "closed          18452 none          -  -                 nothing listens; connections are refused"
+  "good-ec         18453 nginx         0  -                 ECDSA P-256 SHA-256 leaf, 90 days"
+  "tls13-only      18460 nginx         0  -                 TLS 1.3 only"
+  "tls12-aead      18461 nginx         0  -                 TLS 1.2 and 1.3, ECDHE AEAD suites only, server order"
+  "legacy-versions 18462 nginx         0  -                 TLS 1.0, 1.1 and 1.2 at SECLEVEL 0, ECDHE with GCM and CBC"
+  "cbc-only        18463 nginx         0  -                 TLS 1.2, CBC suites only"
+  "static-rsa      18464 nginx         0  -                 TLS 1.2, static RSA key exchange only"
+  "client-order    18465 nginx         0  -                 TLS 1.2, ECDHE AEAD suites, client order"
+  "3des            18466 lighttpd      0  -                 lighttpd and GnuTLS, TLS 1.2, ECDHE-RSA with AES-128-GCM and 3DES-CBC"
+  "dhe-1024        18467 nginx         0  -                 TLS 1.2, DHE-RSA-AES128-GCM-SHA256 over a 1024-bit DH group"
 )
+
+# The TLS configuration of the TLS-configuration endpoints, one line each:
+#   name|protocols (nginx spelling)|OpenSSL cipher string (- = library default)|server order (on|off)|extra
+# extra: dh1024 (nginx ssl_dhparam with the lab's 1024-bit group) or, for
+# lighttpd, the GnuTLS priority string. Written into the servers' configuration
+# and, as configured (not as observed), into endpoints.json's "tls" object.
+readonly TLS_CONFIG=(
+  "tls13-only|TLSv1.3|-|on|-"
+  "tls12-aead|TLSv1.2 TLSv1.3|ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305|on|-"
+  "legacy-versions|TLSv1 TLSv1.1 TLSv1.2|ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:@SECLEVEL=0|on|-"
+  "cbc-only|TLSv1.2|ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA:AES128-SHA|on|-"
+  "static-rsa|TLSv1.2|AES128-GCM-SHA256:AES256-SHA256:AES128-SHA|on|-"
+  "client-order|TLSv1.2|ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305|off|-"
+  "3des|TLSv1.2|-|-|NONE:+VERS-TLS1.2:+ECDHE-RSA:+AES-128-GCM:+3DES-CBC:+AEAD:+SHA1:+COMP-NULL:+SIGN-ALL:+GROUP-ALL:+CTYPE-X509"
+  "dhe-1024|TLSv1.2|DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0|on|dh1024"
+)
+# OpenSSL's default TLS 1.3 suites, which nginx serves when TLS 1.3 is on.
+readonly TLS13_DEFAULT_SUITES="TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+
 readonly X509_RULES=(X509-VALIDITY-01 X509-TRUST-01 X509-HOST-01 X509-KEY-01 X509-SIG-01 X509-LIFE-01)
 
 die() {
@@ -252,6 +293,53 @@ make_pki() {
   rm -f "$DIR"/certs/*.csr
 }
 
+# ---- TLS configurations -------------------------------------------------------
+
+# tls_config NAME: sets TC_PROTOCOLS, TC_CIPHERS, TC_ORDER, TC_EXTRA from
+# TLS_CONFIG; false when NAME has no TLS configuration of its own.
+tls_config() {
+  local line
+  for line in "${TLS_CONFIG[@]}"; do
+    if [ "${line%%|*}" = "$1" ]; then
+      IFS='|' read -r _ TC_PROTOCOLS TC_CIPHERS TC_ORDER TC_EXTRA <<<"$line"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# The lab's 1024-bit DH group (for dhe-1024): made once, kept across starts.
+make_dhparam() {
+  mkdir -p "$DIR/dh"
+  if [ ! -s "$DIR/dh/dh1024.pem" ]; then
+    log "generating a 1024-bit DH group (once)"
+    openssl dhparam -out "$DIR/dh/dh1024.pem.tmp" 1024 >>"$DIR/logs/pki.log" 2>&1 ||
+      die "openssl dhparam failed (see $DIR/logs/pki.log)"
+    mv "$DIR/dh/dh1024.pem.tmp" "$DIR/dh/dh1024.pem"
+  fi
+}
+
+# nginx_tls_servers: one server block per TLS-configuration endpoint that nginx serves.
+nginx_tls_servers() {
+  local line name port server
+  for line in "${ENDPOINTS[@]}"; do
+    read -r name port server _ <<<"$line"
+    if [ "$server" != nginx ] || ! tls_config "$name"; then continue; fi
+    echo
+    echo "    server {"
+    echo "        listen $HOST:$port ssl;"
+    echo "        server_name $SNI;"
+    echo "        ssl_certificate \"$DIR/certs/good.chain.pem\";"
+    echo "        ssl_certificate_key \"$DIR/certs/good.key\";"
+    echo "        ssl_protocols $TC_PROTOCOLS;"
+    [ "$TC_CIPHERS" = - ] || echo "        ssl_ciphers '$TC_CIPHERS';"
+    echo "        ssl_prefer_server_ciphers $TC_ORDER;"
+    [ "$TC_EXTRA" = dh1024 ] && echo "        ssl_dhparam \"$DIR/dh/dh1024.pem\";"
+    printf '        location / { return 200 "conformscan lab: %s\\n"; }\n' "$name"
+    echo "    }"
+  done
+}
+
 # ---- servers ------------------------------------------------------------------
 
 record_pid() {
@@ -301,6 +389,7 @@ http {
         ssl_certificate_key "$DIR/certs/good-ec.key";
         location / { return 200 "conformscan lab: good-ec\n"; }
     }
+$(nginx_tls_servers)
 }
 EOF
 }
@@ -345,6 +434,51 @@ start_blackhole() {
   record_pid blackhole $!
 }
 
+# start_lighttpd NAME PORT: the lab's own lighttpd (mod_gnutls) for endpoint
+# NAME, in the foreground under setsid so that its pid is the one recorded; its
+# configuration, pid file and logs live in DIR/lighttpd/NAME. It binds
+# 127.0.0.1:PORT only (server.bind), not Debian's default port 80.
+start_lighttpd() {
+  local name=$1 port=$2 l="$DIR/lighttpd/$1"
+  tls_config "$name" || die "no TLS configuration for $name"
+  mkdir -p "$l/logs" "$l/www" "$l/tmp"
+  echo "conformscan lab: $name" >"$l/www/index.html"
+  cat >"$l/lighttpd.conf" <<EOF
+# Generated by tests/lab/lab.sh: the lab's own lighttpd, loopback only.
+server.modules = ("mod_gnutls")
+server.document-root = "$l/www"
+server.upload-dirs = ("$l/tmp")
+server.bind = "$HOST"
+server.port = $port
+server.pid-file = "$l/lighttpd.pid"
+server.errorlog = "$l/logs/error.log"
+index-file.names = ("index.html")
+ssl.engine = "enable"
+ssl.pemfile = "$DIR/certs/good.chain.pem"
+ssl.privkey = "$DIR/certs/good.key"
+# GnuTLS takes this priority string as is (LAB-NOTES).
+ssl.openssl.ssl-conf-cmd = ("gnutls-override" => "$TC_EXTRA")
+EOF
+  rm -f "$l/lighttpd.pid"
+  lighttpd -tt -f "$l/lighttpd.conf" >>"$DIR/logs/$name.log" 2>&1 ||
+    die "lighttpd rejected its configuration for $name (see $DIR/logs/$name.log)"
+  setsid lighttpd -D -f "$l/lighttpd.conf" </dev/null >>"$DIR/logs/$name.log" 2>&1 &
+  record_pid "$name" $!
+}
+
+# Debian starts its packaged lighttpd on install (scripts/install-deps.sh
+# forbids that); one running from /etc/lighttpd listens on port 80 of every
+# interface. The lab never uses or stops it, but says so.
+warn_foreign_lighttpd() {
+  local pid
+  for pid in $(pgrep -x lighttpd 2>/dev/null || true); do
+    is_ours "$pid" && continue
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q /etc/lighttpd; then
+      log "warning: Debian's own lighttpd (pid $pid) is running on all interfaces; stop it: systemctl stop lighttpd"
+    fi
+  done
+}
+
 # wait_listening NAME PORT SERVER: until HOST:PORT is listening, or fail naming the server.
 wait_listening() {
   local name=$1 port=$2 server=$3 pid
@@ -371,6 +505,26 @@ json_list() {
   echo "[$out]"
 }
 
+# tls_json NAME: endpoints.json's "tls" object for a TLS-configuration endpoint,
+# the configuration as written (the tests observe the behaviour themselves).
+tls_json() {
+  local suites=() v order dh=null prio=null
+  tls_config "$1" || return 1
+  if [ "$TC_CIPHERS" != - ]; then
+    IFS=: read -r -a suites <<<"$TC_CIPHERS"
+    for v in "${!suites[@]}"; do [[ ${suites[$v]} == @* ]] && unset "suites[$v]"; done
+  fi
+  case "$TC_ORDER" in on) order=true ;; off) order=false ;; *) order=null ;; esac
+  [ "$TC_EXTRA" = dh1024 ] && dh=1024
+  [[ $TC_EXTRA == NONE:* ]] && prio="\"$TC_EXTRA\""
+  # shellcheck disable=SC2086 # the protocol list splits on purpose
+  printf '{"versions": %s, "openssl_cipher_string": %s, "suites_openssl": %s, "tls13_suites": %s, "server_order": %s, "dh_bits": %s, "gnutls_priority": %s}' \
+    "$(json_list $TC_PROTOCOLS)" "$([ "$TC_CIPHERS" = - ] && echo null || echo "\"$TC_CIPHERS\"")" \
+    "$(json_list "${suites[@]}")" \
+    "$(if [[ " $TC_PROTOCOLS " == *" TLSv1.3 "* ]]; then json_list ${TLS13_DEFAULT_SUITES//:/ }; else echo "[]"; fi)" \
+    "$order" "$dh" "$prio"
+}
+
 write_endpoints_json() {
   local f="$DIR/endpoints.json.tmp" first=1 line name port server code fails desc expect failures listens
   {
@@ -394,6 +548,7 @@ write_endpoints_json() {
       printf '    {"name": "%s", "host": "%s", "port": %s, "sni": "%s", "service": "%s", "server": "%s",\n' \
         "$name" "$HOST" "$port" "$SNI" "$([ "$name" = good ] && echo https || echo tls)" "${server%_weak}"
       printf '     "listens": %s, "expect": "%s", "expected_failures": %s,\n' "$listens" "$expect" "$failures"
+      if tls_config "$name"; then printf '     "tls": %s,\n' "$(tls_json "$name")"; fi
       printf '     "description": "%s"}' "$desc"
     done
     echo
@@ -453,7 +608,7 @@ do_stop() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done <"$DIR/pids"
-  rm -f "$DIR/pids" "$DIR/nginx/nginx.pid" "$DIR/blackhole.pid"
+  rm -f "$DIR/pids" "$DIR/nginx/nginx.pid" "$DIR/blackhole.pid" "$DIR"/lighttpd/*/lighttpd.pid
   [ "$quiet" = 1 ] || log "stopped the lab in $DIR"
 }
 
@@ -497,11 +652,15 @@ do_verify() {
         continue
         ;;
     esac
-    out=$(tls_get "$HOST:$port" -verify_hostname "$SNI")
+    args=()
+    # dhe-1024's group is below the default client's security level.
+    if tls_config "$name"; then args=(-cipher 'ALL:@SECLEVEL=0'); fi
+    out=$(tls_get "$HOST:$port" -verify_hostname "$SNI" "${args[@]}")
     # The first session print is s_client's own; s_server's -www page repeats
-    # its side's, indented, in the body.
+    # its side's, indented, in the body. After a TLS 1.3 handshake s_client
+    # also prints the verify code flush left; after TLS 1.2 only indented.
     proto=$(sed -n 's/^    Protocol *: *//p' <<<"$out" | sed -n 1p)
-    got=$(sed -n 's/^Verify return code: \([0-9]*\).*/\1/p' <<<"$out" | sed -n 1p)
+    got=$(sed -n 's/^ *Verify return code: \([0-9]*\).*/\1/p' <<<"$out" | sed -n 1p)
     if [ -z "$proto" ]; then
       log "FAIL $name ($HOST:$port): no TLS handshake"
       bad=1
@@ -527,6 +686,41 @@ do_verify() {
       bad=1
     fi
   fi
+  # Each TLS-configuration endpoint completes a handshake in exactly its
+  # configured versions (s_client offering every suite it has, at level 0).
+  local flags=(TLSv1:-tls1 TLSv1.1:-tls1_1 TLSv1.2:-tls1_2 TLSv1.3:-tls1_3) f version got_versions
+  for line in "${ENDPOINTS[@]}"; do
+    read -r name port _ <<<"$line"
+    tls_config "$name" || continue
+    got_versions=""
+    for f in "${flags[@]}"; do
+      version=${f%%:*}
+      out=$(tls_get "$HOST:$port" "${f#*:}" -cipher 'ALL:COMPLEMENTOFALL:@SECLEVEL=0')
+      # A failed handshake prints "Cipher is (NONE)" but still a Protocol line.
+      if grep -q '^New, .*Cipher is ' <<<"$out" && ! grep -q 'Cipher is (NONE)' <<<"$out" &&
+        grep -q "^    Protocol  *: $version\$" <<<"$out"; then
+        got_versions+="${got_versions:+ }$version"
+      fi
+    done
+    if [ "$got_versions" = "$TC_PROTOCOLS" ]; then
+      log "ok   $name ($HOST:$port): handshakes in exactly $TC_PROTOCOLS"
+    else
+      log "FAIL $name ($HOST:$port): handshakes in [$got_versions], configured [$TC_PROTOCOLS]"
+      bad=1
+    fi
+    # GnuTLS-served 3DES: only gnutls-cli can see it (Debian's libssl has no 3DES suite).
+    if [[ $TC_EXTRA == *+3DES-CBC* ]] && command -v gnutls-cli >/dev/null; then
+      out=$(timeout 10 gnutls-cli --insecure --port "$port" --sni-hostname "$SNI" \
+        --priority "NONE:+VERS-TLS1.2:+ECDHE-RSA:+3DES-CBC:+SHA1:+COMP-NULL:+SIGN-ALL:+GROUP-ALL:+CTYPE-X509" \
+        "$HOST" </dev/null 2>&1 || true)
+      if grep -q '^- Description: .*(3DES-CBC)' <<<"$out"; then
+        log "ok   $name ($HOST:$port): gnutls-cli negotiates ECDHE-RSA with 3DES-CBC"
+      else
+        log "FAIL $name ($HOST:$port): gnutls-cli could not negotiate 3DES-CBC"
+        bad=1
+      fi
+    fi
+  done
   # Nothing of ours may listen on any address but loopback.
   for line in "${ENDPOINTS[@]}"; do
     read -r name port _ <<<"$line"
@@ -542,6 +736,8 @@ do_start() {
   command -v openssl >/dev/null || die "openssl not found"
   command -v nginx >/dev/null || die "nginx not found (install nginx-light)"
   command -v ss >/dev/null || die "ss not found (install iproute2)"
+  command -v lighttpd >/dev/null || die "lighttpd not found (install lighttpd and lighttpd-mod-gnutls)"
+  [ -e /usr/lib/lighttpd/mod_gnutls.so ] || die "lighttpd's mod_gnutls not found (install lighttpd-mod-gnutls)"
   do_stop 1
   mkdir -p "$DIR/logs"
   rm -f "$DIR"/logs/*.log
@@ -556,6 +752,8 @@ do_start() {
 
   log "generating certificates into $DIR"
   make_pki
+  make_dhparam
+  warn_foreign_lighttpd
   : >"$DIR/pids"
   # From here on, a failure stops whatever was already started.
   # shellcheck disable=SC2154 # rc is assigned inside the trap
@@ -567,6 +765,7 @@ do_start() {
     case "$server" in
       s_server) start_s_server "$name" "$port" 0 ;;
       s_server_weak) start_s_server "$name" "$port" 1 ;;
+      lighttpd) start_lighttpd "$name" "$port" ;;
       blackhole) start_blackhole ;;
     esac
   done
