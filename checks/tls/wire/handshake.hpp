@@ -8,6 +8,7 @@
 // (handshake types).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -53,7 +54,10 @@ class FlightReader {
 public:
     explicit FlightReader(std::size_t max_total = 256 * 1024, std::size_t max_message = 128 * 1024);
 
-    // Feeds bytes as they arrive; returns an error on malformed input.
+    // Feeds bytes as they arrive; returns an error on malformed input (and the
+    // same error on every later call). Error offsets count from the first byte fed.
+    // After a ChangeCipherSpec, handshake and alert records are encrypted: they
+    // set encrypted_records instead of being parsed.
     core::Result<void> feed(std::span<const std::uint8_t> bytes);
     [[nodiscard]] const ServerFlight& flight() const { return m_flight; }
     // True once a message of `type` (or an alert) has been seen.
@@ -63,7 +67,7 @@ public:
 
 private:
     core::Result<void> consume_records();
-    core::Result<void> consume_handshake_bytes(std::span<const std::uint8_t> fragment);
+    core::Result<void> consume_handshake_bytes(std::span<const std::uint8_t> fragment, std::size_t fragment_offset);
 
     std::size_t m_max_total;
     std::size_t m_max_message;
@@ -71,6 +75,7 @@ private:
     std::vector<std::uint8_t> m_pending;    // bytes not yet forming a whole record
     std::vector<std::uint8_t> m_handshake;  // handshake bytes not yet forming a whole message
     ServerFlight m_flight;
+    std::optional<core::Error> m_failed;    // once malformed, every later feed() repeats the error
 };
 
 // TLS <= 1.2 Certificate: the DER certificates, leaf first.
@@ -92,7 +97,9 @@ struct ServerKeyExchange {
 };
 
 // `version` decides whether a SignatureAndHashAlgorithm precedes the signature
-// (TLS 1.2 only). Trailing signature bytes are read but not verified.
+// (TLS 1.2 only). Trailing signature bytes are read but not verified. Params
+// with no signature at all (anonymous suites) parse with no signature_scheme.
+// KeyExchangeKind::other is refused ("unsupported_key_exchange").
 core::Result<ServerKeyExchange> parse_server_key_exchange(std::span<const std::uint8_t> body, KeyExchangeKind kind,
                                                           std::uint16_t version);
 

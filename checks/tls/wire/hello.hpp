@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -81,7 +82,9 @@ struct ClientHelloSpec {
     std::vector<std::uint16_t> key_share_groups;
     std::vector<std::uint16_t> signature_algorithms;  // when non-empty
     std::vector<std::string> alpn;
-    bool ec_point_formats = true;       // uncompressed, ansiX962_compressed_prime, ansiX962_compressed_char2
+    // uncompressed, ansiX962_compressed_prime, ansiX962_compressed_char2;
+    // not sent when version is SSLv3 (RFC 8422 covers TLS 1.0-1.2 only).
+    bool ec_point_formats = true;
     bool status_request = false;        // OCSP
     bool signed_certificate_timestamp = false;
     bool renegotiation_info = false;    // empty renegotiation_info extension
@@ -96,17 +99,25 @@ struct ClientHelloSpec {
     bool fallback_scsv = false;
     bool empty_renegotiation_info_scsv = false;
     // RFC 7685 padding so the handshake message is at least this long (0: none).
-    // 512 avoids the 256..511-byte ClientHello bug of some middleboxes.
+    // 512 avoids the 256..511-byte ClientHello bug of some middleboxes. Exact
+    // unless the shortfall is under the padding extension's own 4-byte header
+    // (6 bytes when it opens the extensions block).
     std::size_t pad_to = 0;
 };
 
-// The ClientHello handshake message (type, length, body).
+// The ClientHello handshake message (type, length, body). Extensions go in a
+// fixed order (server_name ... early_data, padding last); the extensions block
+// is left out when none is requested. Returns an empty vector when the spec
+// cannot be encoded: session_id over 32 bytes, no compression method, an
+// empty ALPN name, or any list longer than its length field allows.
 std::vector<std::uint8_t> encode_client_hello(const ClientHelloSpec& spec);
 // The message wrapped in handshake record(s) of spec.record_version,
 // fragmented at 2^14 bytes.
 std::vector<std::uint8_t> encode_client_hello_records(const ClientHelloSpec& spec);
 
-// SSLv2 CLIENT-HELLO (2-byte record header, version 0x0002).
+// SSLv2 CLIENT-HELLO (2-byte record header, version 0x0002, no session id).
+// Empty when the challenge is not 16..32 bytes, a kind exceeds 3 bytes or the
+// record would not fit a 2-byte header.
 std::vector<std::uint8_t> encode_sslv2_client_hello(std::span<const std::uint32_t> cipher_kinds,
                                                     std::span<const std::uint8_t> challenge);
 
@@ -146,7 +157,8 @@ struct ServerHello {
 core::Result<ServerHello> parse_server_hello(std::span<const std::uint8_t> body);
 
 // SSLv2 SERVER-HELLO (the message after the 2-byte record header, starting at
-// the message type byte 4).
+// the message type byte 4, exactly the record's length: trailing bytes are an
+// error).
 struct Sslv2ServerHello {
     bool session_id_hit = false;
     std::uint8_t certificate_type = 0;
