@@ -57,7 +57,9 @@ public:
     [[nodiscard]] bool overflow() const { return m_overflow; }
     void fail() { m_overflow = true; }
     // The bytes written, or nothing when any length did not fit.
-    std::vector<std::uint8_t> take() && { return m_overflow ? std::vector<std::uint8_t>{} : std::move(m_out); }
+    std::vector<std::uint8_t> take() && {
+        return m_overflow ? std::vector<std::uint8_t>{} : std::move(m_out);
+    }
 
 private:
     std::vector<std::uint8_t> m_out;

@@ -13,12 +13,12 @@ namespace conformscan::wire::tls {
 namespace {
 
 constexpr std::size_t kExtensionHeaderSize = 4;
-constexpr std::size_t kMaxSessionId = 32;        // RFC 5246 §7.4.1.2 SessionID<0..32>
-constexpr std::size_t kMaxFragment = 1u << 14;   // RFC 5246 §6.2.1 TLSPlaintext.length
-constexpr std::uint8_t kSniHostName = 0;         // RFC 6066 §3 NameType host_name
-constexpr std::uint8_t kStatusTypeOcsp = 1;      // RFC 6066 §8 CertificateStatusType ocsp
-constexpr std::uint8_t kPeerAllowedToSend = 1;   // RFC 6520 §2 HeartbeatMode
-constexpr std::uint8_t kPskDheKe = 1;            // RFC 8446 §4.2.9 PskKeyExchangeMode psk_dhe_ke
+constexpr std::size_t kMaxSessionId = 32;       // RFC 5246 §7.4.1.2 SessionID<0..32>
+constexpr std::size_t kMaxFragment = 1u << 14;  // RFC 5246 §6.2.1 TLSPlaintext.length
+constexpr std::uint8_t kSniHostName = 0;        // RFC 6066 §3 NameType host_name
+constexpr std::uint8_t kStatusTypeOcsp = 1;     // RFC 6066 §8 CertificateStatusType ocsp
+constexpr std::uint8_t kPeerAllowedToSend = 1;  // RFC 6520 §2 HeartbeatMode
+constexpr std::uint8_t kPskDheKe = 1;           // RFC 8446 §4.2.9 PskKeyExchangeMode psk_dhe_ke
 
 using Extensions = std::vector<Extension>;
 
@@ -52,7 +52,8 @@ Extensions build_extensions(const ClientHelloSpec& spec, bool& failed) {
             auto list = w.open(2);
             w.u8(kSniHostName);
             auto name = w.open(2);
-            w.bytes({reinterpret_cast<const std::uint8_t*>(spec.server_name.data()), spec.server_name.size()});
+            w.bytes(
+                {reinterpret_cast<const std::uint8_t*>(spec.server_name.data()), spec.server_name.size()});
             w.close(name);
             w.close(list);
         });
@@ -73,8 +74,8 @@ Extensions build_extensions(const ClientHelloSpec& spec, bool& failed) {
         // RFC 8446 §4.2.7 NamedGroupList named_group_list<2..2^16-1>.
         add(out, failed, ext::kSupportedGroups, [&](ByteWriter& w) { put_u16_list(w, spec.groups); });
     }
-    if (spec.session_ticket) add_empty(out, ext::kSessionTicket);         // RFC 5077 §3.2: empty ticket
-    if (spec.encrypt_then_mac) add_empty(out, ext::kEncryptThenMac);      // RFC 7366 §2
+    if (spec.session_ticket) add_empty(out, ext::kSessionTicket);     // RFC 5077 §3.2: empty ticket
+    if (spec.encrypt_then_mac) add_empty(out, ext::kEncryptThenMac);  // RFC 7366 §2
     if (spec.extended_master_secret) add_empty(out, ext::kExtendedMasterSecret);  // RFC 7627 §5.1
     if (!spec.signature_algorithms.empty()) {
         // RFC 8446 §4.2.3 supported_signature_algorithms<2..2^16-2>.
@@ -209,8 +210,8 @@ std::vector<std::uint8_t> encode_client_hello(const ClientHelloSpec& spec) {
     // a shortfall smaller than that overshoots pad_to by the difference.
     const std::size_t overhead = kExtensionHeaderSize + (extensions.empty() ? 2 : 0);
     const std::size_t shortfall = spec.pad_to - message.size();
-    extensions.push_back(Extension{ext::kPadding, std::vector<std::uint8_t>(
-                                                       shortfall > overhead ? shortfall - overhead : 0, 0)});
+    extensions.push_back(Extension{
+        ext::kPadding, std::vector<std::uint8_t>(shortfall > overhead ? shortfall - overhead : 0, 0)});
     return encode_message(spec, extensions);
 }
 

@@ -35,9 +35,9 @@ core::Result<void> FlightReader::feed(std::span<const std::uint8_t> bytes) {
     const std::size_t offset = m_total;
     m_total += bytes.size();
     if (m_total > m_max_total) {
-        m_failed = core::make_error("flight_too_large",
-                                    fmt::format("server sent more than {} bytes", m_max_total), "ServerFlight",
-                                    offset);
+        m_failed =
+            core::make_error("flight_too_large", fmt::format("server sent more than {} bytes", m_max_total),
+                             "ServerFlight", offset);
         return *m_failed;
     }
     m_pending.insert(m_pending.end(), bytes.begin(), bytes.end());
@@ -132,19 +132,22 @@ core::Result<void> FlightReader::consume_handshake_bytes(std::span<const std::ui
         if (reader.remaining() < *length) break;  // the rest comes in later records
         auto body = reader.bytes(*length);
         if (!body) return body.error();
-        m_flight.messages.push_back(HandshakeMessage{*type, std::vector<std::uint8_t>(body->begin(), body->end())});
+        m_flight.messages.push_back(
+            HandshakeMessage{*type, std::vector<std::uint8_t>(body->begin(), body->end())});
         used += kHandshakeHeaderSize + *length;
     }
     m_handshake.erase(m_handshake.begin(), m_handshake.begin() + static_cast<std::ptrdiff_t>(used));
     return {};
 }
 
-core::Result<std::vector<std::vector<std::uint8_t>>> parse_certificate_list(std::span<const std::uint8_t> body) {
+core::Result<std::vector<std::vector<std::uint8_t>>> parse_certificate_list(
+    std::span<const std::uint8_t> body) {
     // RFC 5246 §7.4.2: ASN.1Cert certificate_list<0..2^24-1>; opaque ASN.1Cert<1..2^24-1>.
     core::ByteReader reader(body, "Certificate");
     auto list_len = in_field(reader.u24(), "Certificate.certificate_list");
     if (!list_len) return list_len.error();
-    auto list = in_field(reader.sub(*list_len, "Certificate.certificate_list"), "Certificate.certificate_list");
+    auto list =
+        in_field(reader.sub(*list_len, "Certificate.certificate_list"), "Certificate.certificate_list");
     if (!list) return list.error();
     if (auto done = reader.expect_done(); !done) return done.error();
 
@@ -195,8 +198,8 @@ core::Result<void> parse_ec_params(core::ByteReader& reader, ServerKeyExchange& 
 
 }  // namespace
 
-core::Result<ServerKeyExchange> parse_server_key_exchange(std::span<const std::uint8_t> body, KeyExchangeKind kind,
-                                                          std::uint16_t version) {
+core::Result<ServerKeyExchange> parse_server_key_exchange(std::span<const std::uint8_t> body,
+                                                          KeyExchangeKind kind, std::uint16_t version) {
     core::ByteReader reader(body, "ServerKeyExchange");
     ServerKeyExchange out;
     out.kind = kind;

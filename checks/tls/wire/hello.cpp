@@ -1,8 +1,8 @@
+#include "checks/tls/wire/hello.hpp"
+
 #include <array>
 
 #include <fmt/format.h>
-
-#include "checks/tls/wire/hello.hpp"
 
 namespace conformscan::wire::tls {
 
@@ -14,7 +14,7 @@ struct VersionName {
 };
 // OpenSSL's spelling (SSL_get_version), which the `tls` facts use.
 constexpr std::array kVersionNames{
-    VersionName{kSsl2, "SSLv2"},     VersionName{kSsl3, "SSLv3"},     VersionName{kTls10, "TLSv1"},
+    VersionName{kSsl2, "SSLv2"},    VersionName{kSsl3, "SSLv3"},    VersionName{kTls10, "TLSv1"},
     VersionName{kTls11, "TLSv1.1"}, VersionName{kTls12, "TLSv1.2"}, VersionName{kTls13, "TLSv1.3"},
 };
 

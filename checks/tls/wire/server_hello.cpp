@@ -73,7 +73,8 @@ public:
     std::optional<core::ByteReader> find(std::uint16_t type, std::string_view name) const {
         for (std::size_t i = 0; i < m_hello.extensions.size(); ++i) {
             const auto& e = m_hello.extensions[i];
-            if (e.type == type) return core::ByteReader(e.data, fmt::format("ServerHello.{}", name), m_offsets[i]);
+            if (e.type == type)
+                return core::ByteReader(e.data, fmt::format("ServerHello.{}", name), m_offsets[i]);
         }
         return std::nullopt;
     }
@@ -122,8 +123,7 @@ core::Result<void> derive_features(ServerHello& hello, const ExtensionReaders& e
         core::ByteReader names(*list, "ServerHello.alpn", names_at);
         auto name = names.vector(1, 1);
         if (!name) return name.error();
-        if (!names.done())
-            return names.error("bad_alpn", "the server selected more than one protocol");
+        if (!names.done()) return names.error("bad_alpn", "the server selected more than one protocol");
         hello.alpn = std::string(name->begin(), name->end());
     }
     if (auto r = exts.find(ext::kRenegotiationInfo, "renegotiation_info")) {

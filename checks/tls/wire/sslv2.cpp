@@ -52,7 +52,8 @@ core::Result<Sslv2ServerHello> parse_sslv2_server_hello(std::span<const std::uin
     auto type = in_field(reader.u8(), "SSLv2ServerHello.msg_type");
     if (!type) return type.error();
     if (*type != kServerHelloType)
-        return core::make_error("unexpected_message", fmt::format("message type {} is not SERVER-HELLO", *type),
+        return core::make_error("unexpected_message",
+                                fmt::format("message type {} is not SERVER-HELLO", *type),
                                 "SSLv2ServerHello.msg_type", 0);
     auto hit = in_field(reader.u8(), "SSLv2ServerHello.session_id_hit");
     if (!hit) return hit.error();
@@ -80,7 +81,8 @@ core::Result<Sslv2ServerHello> parse_sslv2_server_hello(std::span<const std::uin
     if (!cert) return cert.error();
     hello.certificate.assign(cert->begin(), cert->end());
 
-    auto specs = in_field(reader.sub(*specs_len, "SSLv2ServerHello.cipher_specs"), "SSLv2ServerHello.cipher_specs");
+    auto specs =
+        in_field(reader.sub(*specs_len, "SSLv2ServerHello.cipher_specs"), "SSLv2ServerHello.cipher_specs");
     if (!specs) return specs.error();
     while (!specs->done()) {
         auto kind = specs->u24();

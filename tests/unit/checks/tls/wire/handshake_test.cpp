@@ -53,9 +53,10 @@ TEST(FlightReaderCaptured, SplitsATls12DheFlight) {
     ASSERT_FALSE(data.empty());
     FlightReader reader;
     ASSERT_TRUE(reader.feed(data).ok());
-    EXPECT_EQ(types_of(reader.flight()),
-              (std::vector<std::uint8_t>{handshake_type::kServerHello, handshake_type::kCertificate,
-                                         handshake_type::kServerKeyExchange, handshake_type::kServerHelloDone}));
+    EXPECT_EQ(
+        types_of(reader.flight()),
+        (std::vector<std::uint8_t>{handshake_type::kServerHello, handshake_type::kCertificate,
+                                   handshake_type::kServerKeyExchange, handshake_type::kServerHelloDone}));
     EXPECT_TRUE(reader.has(handshake_type::kServerHelloDone));
     EXPECT_FALSE(reader.has(handshake_type::kCertificateRequest));
     EXPECT_FALSE(reader.has_alert());
@@ -81,7 +82,7 @@ TEST(FlightReaderCaptured, Tls12DheCertificateAndKeyExchange) {
     ASSERT_NE(cert, nullptr);
     auto chain = parse_certificate_list(cert->body);
     ASSERT_TRUE(chain.ok()) << chain.error().describe();
-    ASSERT_EQ(chain->size(), 1u);  // the self-signed throwaway certificate
+    ASSERT_EQ(chain->size(), 1u);     // the self-signed throwaway certificate
     EXPECT_EQ((*chain)[0][0], 0x30);  // DER SEQUENCE
 
     const auto* ske = find_message(reader.flight(), handshake_type::kServerKeyExchange);
@@ -92,7 +93,8 @@ TEST(FlightReaderCaptured, Tls12DheCertificateAndKeyExchange) {
     EXPECT_EQ(kx->dh_bits, 2048);
     EXPECT_EQ(kx->dh_p.size(), 256u);
     EXPECT_EQ(kx->dh_g, Bytes{2});
-    EXPECT_EQ(kx->signature_scheme, std::optional<std::uint16_t>(0x0804));  // rsa_pss_rsae_sha256, first offered
+    EXPECT_EQ(kx->signature_scheme,
+              std::optional<std::uint16_t>(0x0804));  // rsa_pss_rsae_sha256, first offered
     EXPECT_FALSE(kx->named_group.has_value());
 
     const auto* done = find_message(reader.flight(), handshake_type::kServerHelloDone);
@@ -141,14 +143,15 @@ TEST(FlightReaderCaptured, HrrIsFollowedByCompatibilityCcs) {
 
 TEST(FlightReader, ReassemblesMessagesAcrossAndWithinRecords) {
     const Bytes big(300, 0x5a);
-    const Bytes stream = concat({message(handshake_type::kServerHello, {1, 2, 3}),
-                                 message(handshake_type::kCertificate, big),
-                                 message(handshake_type::kServerHelloDone, {})});
+    const Bytes stream =
+        concat({message(handshake_type::kServerHello, {1, 2, 3}), message(handshake_type::kCertificate, big),
+                message(handshake_type::kServerHelloDone, {})});
     // Records split the stream at arbitrary points: 2 messages and a bit, then the rest in 3 pieces.
     const std::size_t cuts[] = {0, 50, 200, 250, stream.size()};
     Bytes records;
     for (std::size_t i = 0; i + 1 < std::size(cuts); ++i)
-        records = concat({records, record(22, Bytes(stream.begin() + cuts[i], stream.begin() + cuts[i + 1]))});
+        records =
+            concat({records, record(22, Bytes(stream.begin() + cuts[i], stream.begin() + cuts[i + 1]))});
     FlightReader reader;
     // Fed in uneven chunks too.
     for (std::size_t at = 0; at < records.size(); at += 7) {
@@ -164,12 +167,13 @@ TEST(FlightReader, ReassemblesMessagesAcrossAndWithinRecords) {
 
 TEST(FlightReader, RecordsAlertsCcsHeartbeatAndApplicationData) {
     FlightReader reader;
-    ASSERT_TRUE(reader.feed(concat({record(21, {1, 112}), record(21, {2, 40}), record(24, {1, 0, 0}),
-                                    record(20, {1}), record(23, {9, 9, 9})}))
+    ASSERT_TRUE(reader
+                    .feed(concat({record(21, {1, 112}), record(21, {2, 40}), record(24, {1, 0, 0}),
+                                  record(20, {1}), record(23, {9, 9, 9})}))
                     .ok());
     ASSERT_TRUE(reader.has_alert());
     EXPECT_EQ(reader.flight().alert->level, 1);
-    EXPECT_EQ(reader.flight().alert->description, 112);  // the first alert is kept
+    EXPECT_EQ(reader.flight().alert->description, 112);     // the first alert is kept
     EXPECT_TRUE(reader.has(handshake_type::kServerHello));  // documented: an alert answers has()
     EXPECT_TRUE(reader.flight().heartbeat);
     EXPECT_TRUE(reader.flight().change_cipher_spec);
@@ -178,8 +182,9 @@ TEST(FlightReader, RecordsAlertsCcsHeartbeatAndApplicationData) {
 
 TEST(FlightReader, TreatsRecordsAfterCcsAsEncrypted) {
     FlightReader reader;
-    ASSERT_TRUE(reader.feed(concat({record(22, message(handshake_type::kServerHello, {1})), record(20, {1}),
-                                    record(22, Bytes(40, 0xa7)), record(21, Bytes(26, 0x3c))}))
+    ASSERT_TRUE(reader
+                    .feed(concat({record(22, message(handshake_type::kServerHello, {1})), record(20, {1}),
+                                  record(22, Bytes(40, 0xa7)), record(21, Bytes(26, 0x3c))}))
                     .ok());
     EXPECT_EQ(reader.flight().messages.size(), 1u);
     EXPECT_TRUE(reader.flight().encrypted_records);

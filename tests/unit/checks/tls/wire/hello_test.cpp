@@ -47,8 +47,9 @@ Bytes ext(std::uint16_t type, const Bytes& data) {
 
 // A ServerHello body: version, random, session id, suite, null compression,
 // and an extensions block when `extensions` is set.
-Bytes server_hello_body(const std::optional<Bytes>& extensions, std::array<std::uint8_t, 32> random = counting_random(),
-                        Bytes session_id = {}, std::uint16_t version = kTls12) {
+Bytes server_hello_body(const std::optional<Bytes>& extensions,
+                        std::array<std::uint8_t, 32> random = counting_random(), Bytes session_id = {},
+                        std::uint16_t version = kTls12) {
     Bytes b;
     put16(b, version);
     b.insert(b.end(), random.begin(), random.end());
@@ -131,7 +132,8 @@ TEST(ClientHelloEncoding, MatchesTheHellosSentToOpenSslServers) {
               load_tls_fixture("s_server_tls12_ecdhe_flight_client_hello.bin"));
     EXPECT_EQ(encode_client_hello_records(captured_tls13_spec()),
               load_tls_fixture("s_server_tls13_server_hello_client_hello.bin"));
-    EXPECT_EQ(encode_client_hello_records(captured_tls13_spec()), load_tls_fixture("s_server_hrr_client_hello.bin"));
+    EXPECT_EQ(encode_client_hello_records(captured_tls13_spec()),
+              load_tls_fixture("s_server_hrr_client_hello.bin"));
 }
 
 ClientHelloSpec everything_spec() {
@@ -176,12 +178,24 @@ TEST(ClientHelloEncoding, EncodesEveryOptionInTheDocumentedOrder) {
 
     std::vector<std::uint16_t> order;
     for (const auto& e : hello->extensions) order.push_back(e.type);
-    const std::vector<std::uint16_t> expected{
-        ext::kServerName,        ext::kEcPointFormats,    ext::kSupportedGroups, ext::kSessionTicket,
-        ext::kEncryptThenMac,    ext::kExtendedMasterSecret, ext::kSignatureAlgorithms, ext::kStatusRequest,
-        ext::kSct,               ext::kAlpn,              ext::kHeartbeat,       ext::kRenegotiationInfo,
-        ext::kSupportedVersions, ext::kPskKeyExchangeModes, ext::kKeyShare,    ext::kCookie,
-        ext::kEarlyData,         ext::kPadding};
+    const std::vector<std::uint16_t> expected{ext::kServerName,
+                                              ext::kEcPointFormats,
+                                              ext::kSupportedGroups,
+                                              ext::kSessionTicket,
+                                              ext::kEncryptThenMac,
+                                              ext::kExtendedMasterSecret,
+                                              ext::kSignatureAlgorithms,
+                                              ext::kStatusRequest,
+                                              ext::kSct,
+                                              ext::kAlpn,
+                                              ext::kHeartbeat,
+                                              ext::kRenegotiationInfo,
+                                              ext::kSupportedVersions,
+                                              ext::kPskKeyExchangeModes,
+                                              ext::kKeyShare,
+                                              ext::kCookie,
+                                              ext::kEarlyData,
+                                              ext::kPadding};
     EXPECT_EQ(order, expected);
 
     const Bytes sni{0x00, 0x0f, 0x00, 0x00, 0x0c, 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 't', 'e', 's', 't'};
@@ -197,8 +211,8 @@ TEST(ClientHelloEncoding, EncodesEveryOptionInTheDocumentedOrder) {
     EXPECT_EQ(hello->find(ext::kSupportedVersions)->data, (Bytes{4, 3, 4, 3, 3}));
     EXPECT_EQ(hello->find(ext::kPskKeyExchangeModes)->data, (Bytes{1, 1}));
     EXPECT_EQ(hello->find(ext::kCookie)->data, (Bytes{0, 3, 1, 2, 3}));
-    for (auto empty : {ext::kSessionTicket, ext::kEncryptThenMac, ext::kExtendedMasterSecret, ext::kSct,
-                       ext::kEarlyData})
+    for (auto empty :
+         {ext::kSessionTicket, ext::kEncryptThenMac, ext::kExtendedMasterSecret, ext::kSct, ext::kEarlyData})
         EXPECT_TRUE(hello->find(empty)->data.empty()) << empty;
 
     // key_share: x25519 (32 bytes) then secp256r1 (65 bytes, the point G).
@@ -219,7 +233,8 @@ TEST(ClientHelloEncoding, PaddingReachesPadToExactly) {
     const std::size_t unpadded = encode_client_hello(unpadded_spec).size();
     ASSERT_EQ(unpadded, 328u);
     // unpadded + 4: an empty padding extension; the others carry zero bytes.
-    for (std::size_t pad_to : {unpadded + 4, unpadded + 5, std::size_t{512}, std::size_t{777}, std::size_t{4096}}) {
+    for (std::size_t pad_to :
+         {unpadded + 4, unpadded + 5, std::size_t{512}, std::size_t{777}, std::size_t{4096}}) {
         auto spec = everything_spec();
         spec.pad_to = pad_to;
         const auto message = encode_client_hello(spec);
@@ -279,8 +294,8 @@ TEST(ClientHelloEncoding, KeyShareValuesHaveEachGroupsSize) {
         std::uint16_t group;
         std::size_t size;
     };
-    const std::vector<Case> cases{{23, 65},       {24, 97},       {25, 133},      {29, 32},     {30, 56},
-                                  {0x100, 256},   {0x101, 384},   {0x102, 512},   {0x103, 768}, {0x104, 1024},
+    const std::vector<Case> cases{{23, 65},       {24, 97},       {25, 133},     {29, 32},     {30, 56},
+                                  {0x100, 256},   {0x101, 384},   {0x102, 512},  {0x103, 768}, {0x104, 1024},
                                   {0x11ec, 1216}, {0x11eb, 1249}, {0x11ed, 1665}};
     for (const auto& c : cases) {
         ClientHelloSpec spec;
@@ -349,12 +364,12 @@ TEST(Sslv2ClientHello, HasTheDraftLayout) {
     const std::vector<std::uint32_t> kinds{0x010080, 0x0700c0};
     const Bytes challenge(16, 0xcc);
     const auto hello = encode_sslv2_client_hello(kinds, challenge);
-    Bytes expected{0x80, 0x1f,              // 2-byte header, length 9 + 6 + 16 = 31
-                   0x01,                    // CLIENT-HELLO
-                   0x00, 0x02,              // version
-                   0x00, 0x06,              // cipher specs length
-                   0x00, 0x00,              // session id length
-                   0x00, 0x10,              // challenge length
+    Bytes expected{0x80, 0x1f,  // 2-byte header, length 9 + 6 + 16 = 31
+                   0x01,        // CLIENT-HELLO
+                   0x00, 0x02,  // version
+                   0x00, 0x06,  // cipher specs length
+                   0x00, 0x00,  // session id length
+                   0x00, 0x10,  // challenge length
                    0x01, 0x00, 0x80, 0x07, 0x00, 0xc0};
     expected.insert(expected.end(), challenge.begin(), challenge.end());
     EXPECT_EQ(hello, expected);
@@ -480,10 +495,10 @@ TEST(ServerHello, ParsesAnSslv3HelloWithoutExtensions) {
 }
 
 TEST(ServerHello, DerivesFeaturesFromExtensions) {
-    const Bytes exts = concat({ext(ext::kExtendedMasterSecret, {}), ext(ext::kEncryptThenMac, {}),
-                               ext(ext::kStatusRequest, {}), ext(ext::kHeartbeat, {2}),
-                               ext(ext::kRenegotiationInfo, {0}), ext(ext::kAlpn, {0, 3, 2, 'h', '2'}),
-                               ext(ext::kSct, {})});
+    const Bytes exts =
+        concat({ext(ext::kExtendedMasterSecret, {}), ext(ext::kEncryptThenMac, {}),
+                ext(ext::kStatusRequest, {}), ext(ext::kHeartbeat, {2}), ext(ext::kRenegotiationInfo, {0}),
+                ext(ext::kAlpn, {0, 3, 2, 'h', '2'}), ext(ext::kSct, {})});
     auto hello = parse_server_hello(server_hello_body(exts));
     ASSERT_TRUE(hello.ok()) << hello.error().describe();
     EXPECT_TRUE(hello->extended_master_secret);
@@ -597,8 +612,8 @@ TEST(ServerHello, RefusesAnExtensionOverrunningTheBlock) {
 // Every prefix of a real ServerHello is an error, except the full message and
 // the prefix that ends where the (optional) extensions block begins.
 TEST(ServerHello, EveryTruncationIsAnError) {
-    for (const char* fixture : {"s_server_tls12_dhe_flight.bin", "s_server_tls13_server_hello.bin",
-                                "s_server_hrr.bin"}) {
+    for (const char* fixture :
+         {"s_server_tls12_dhe_flight.bin", "s_server_tls13_server_hello.bin", "s_server_hrr.bin"}) {
         const auto flight = read_flight(load_tls_fixture(fixture));
         ASSERT_FALSE(flight.messages.empty()) << fixture;
         const auto& body = flight.messages[0].body;
