@@ -5,12 +5,15 @@
 #include "checks/net/tcp_probe.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/tls_probe.hpp"
+#include "checks/tls/version_probe.hpp"
 
 namespace conformscan::checks {
 
 void register_all_probes(core::ProbeRegistry& registry) {
     net::register_tcp_probe(registry);
     tls::register_tls_probe(registry);
+    tls::register_version_probe(registry);
+    tls::register_suite_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {

@@ -1,4 +1,5 @@
-// Check types over `tls` facts: tls.certificate.{validity,trusted,hostname,key,signature,lifetime}.
+// Check types over the TLS facts: tls.certificate.* (probe tls), tls.protocol_versions
+// (tls_versions), tls.cipher_suites, tls.server_preference, tls.forward_secrecy (tls_suites).
 #pragma once
 
 #include "scanner/core/registry.hpp"

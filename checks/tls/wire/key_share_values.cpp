@@ -1,6 +1,8 @@
 #include "checks/tls/wire/key_share_values.hpp"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 
 namespace conformscan::wire::tls {
 
@@ -70,12 +72,14 @@ std::vector<std::uint8_t> mlkem_encapsulation_key(std::size_t size) {
     return out;
 }
 
+// back_inserter rather than insert(): GCC 12 at -O2 reports a false
+// -Wstringop-overflow for vector::insert into an empty vector.
 template <std::size_t N>
 void append(std::vector<std::uint8_t>& out, const std::array<std::uint8_t, N>& bytes) {
-    out.insert(out.end(), bytes.begin(), bytes.end());
+    std::copy(bytes.begin(), bytes.end(), std::back_inserter(out));
 }
 void append(std::vector<std::uint8_t>& out, const std::vector<std::uint8_t>& bytes) {
-    out.insert(out.end(), bytes.begin(), bytes.end());
+    std::copy(bytes.begin(), bytes.end(), std::back_inserter(out));
 }
 
 }  // namespace
