@@ -18,6 +18,7 @@ for tool in sslscan testssl; do
 done
 trap 'bash "$here/tests/lab/lab.sh" stop "$lab" >/dev/null 2>&1 || true' EXIT
 bash "$here/tests/lab/lab.sh" start "$lab" >/dev/null
+mkdir -p "$out"
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
@@ -28,7 +29,7 @@ t0=$(now)
 t1=$(now)
 sslscan --no-colour --sni-name=demo.test "127.0.0.1:$port" >"$out/sslscan.txt" 2>&1 || true
 t2=$(now)
-testssl --quiet --color 0 --warnings off --nodns none --ip one --sneaky \
+testssl --quiet --color 0 --warnings off --nodns none --sneaky \
   "127.0.0.1:$port" >"$out/testssl.txt" 2>&1 || true
 t3=$(now)
 
