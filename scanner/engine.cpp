@@ -140,7 +140,10 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
             continue;
         }
         spdlog::debug("{}: running probe {}", out.target.id, name);
+        const auto& limiter = options.probe.limiter;
+        const std::size_t before = limiter ? limiter->connections(out.target.id) : 0;
         auto record = run_guarded(*probe, out.target, options.probe, out.facts);
+        if (limiter) record.connections = limiter->connections(out.target.id) - before;
         if (record.status == core::ProbeStatus::error)
             spdlog::info("{}: {} probe could not observe: {}", out.target.id, name, record.error);
         out.facts.put(std::move(record));

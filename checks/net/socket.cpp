@@ -68,7 +68,7 @@ TcpSocket::~TcpSocket() {
     close();
 }
 
-TcpSocket::TcpSocket(TcpSocket&& other) noexcept : m_fd(other.m_fd) {
+TcpSocket::TcpSocket(TcpSocket&& other) noexcept : m_fd(other.m_fd), m_permit(std::move(other.m_permit)) {
     other.m_fd = -1;
 }
 
@@ -77,6 +77,7 @@ TcpSocket& TcpSocket::operator=(TcpSocket&& other) noexcept {
         close();
         m_fd = other.m_fd;
         other.m_fd = -1;
+        m_permit = std::move(other.m_permit);
     }
     return *this;
 }
@@ -86,6 +87,16 @@ void TcpSocket::close() {
         ::close(m_fd);
         m_fd = -1;
     }
+    m_permit = core::ConnectionLimiter::Permit{};  // frees the host's slot
+}
+
+core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options) {
+    core::ConnectionLimiter::Permit permit;
+    const std::string& address = target.address.empty() ? target.host : target.address;
+    if (options.limiter) permit = options.limiter->acquire(address, target.id);
+    auto socket = TcpSocket::connect(address, target.port, options.timeout);
+    if (socket) socket->m_permit = std::move(permit);
+    return socket;
 }
 
 core::Result<void> TcpSocket::wait_for(short events, Deadline deadline) {

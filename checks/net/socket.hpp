@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scanner/core/registry.hpp"
 #include "scanner/core/result.hpp"
 
 namespace conformscan::checks::net {
@@ -72,11 +73,18 @@ public:
     void close();
 
 private:
+    friend core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options);
     explicit TcpSocket(int fd) : m_fd(fd) {}
     // poll() for `events` until the deadline; retries on EINTR.
     core::Result<void> wait_for(short events, Deadline deadline);
 
     int m_fd = -1;
+    core::ConnectionLimiter::Permit m_permit;  // held while connected (politeness limits)
 };
+
+// Connects to the target's address within the politeness limits of `options`
+// (per-host cap, rate), counting the connection against the target. Every
+// probe connects through this.
+core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options);
 
 }  // namespace conformscan::checks::net

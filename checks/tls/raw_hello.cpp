@@ -65,8 +65,7 @@ std::string sni_for(const core::Target& target) {
 
 HelloAttempt exchange_hello(const core::Target& target, const core::ProbeOptions& options,
                             const std::vector<std::uint8_t>& client_hello) {
-    auto socket = net::TcpSocket::connect(target.address.empty() ? target.host : target.address, target.port,
-                                          options.timeout);
+    auto socket = net::connect_target(target, options);
     if (!socket) return finish(Outcome::connect_failed, socket.error().message);
     const auto deadline = net::deadline_after(options.timeout);
     if (auto sent = socket->send_all(client_hello, deadline); !sent)

@@ -140,7 +140,7 @@ std::string connect_failure_text(const core::Error& e, milliseconds timeout) {
 
 core::ProbeRecord run_tls_probe(const core::Target& target, const core::ProbeOptions& options) {
     const auto started = net::SteadyClock::now();
-    auto socket = net::TcpSocket::connect(target.address, target.port, options.timeout);
+    auto socket = net::connect_target(target, options);
     if (!socket) return failure(connect_failure_text(socket.error(), options.timeout), started);
 
     auto ctx = make_context();

@@ -27,6 +27,8 @@ struct ScanOptions {
     std::string format = "text";
     double timeout_s = 5.0;
     std::size_t concurrency = 8;
+    std::size_t max_conn_per_host = 4;
+    double rate = 0;
     std::string fail_on = "low";
     std::string as_of;
 };
@@ -79,6 +81,8 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     const auto fail_on = parse_severity_option(o.fail_on);
     if (o.timeout_s <= 0 || o.timeout_s > 600) throw UsageError("--timeout must be between 0 and 600 seconds");
     if (o.concurrency == 0 || o.concurrency > 1024) throw UsageError("--concurrency must be between 1 and 1024");
+    if (o.max_conn_per_host > 1024) throw UsageError("--max-conn-per-host must be between 0 (unlimited) and 1024");
+    if (o.rate < 0 || o.rate > 100000) throw UsageError("--rate must be between 0 (unlimited) and 100000 connections per second");
     if (!o.ca_file.empty() && ::access(o.ca_file.c_str(), R_OK) != 0)
         throw UsageError(fmt::format("--ca-file {}: cannot read it", o.ca_file));
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
@@ -98,6 +102,8 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     for (const auto& p : profiles) report.profiles.push_back(core::profile_summary_json(p));
     report.options = {{"timeout_seconds", o.timeout_s},
                       {"concurrency", o.concurrency},
+                      {"max_conn_per_host", o.max_conn_per_host},
+                      {"rate_per_second", o.rate},
                       {"ca_file", o.ca_file.empty() ? "system" : o.ca_file},
                       {"fail_on", o.fail_on}};
     if (!o.inventory.empty()) report.options["inventory"] = o.inventory;
@@ -111,6 +117,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     observe.concurrency = o.concurrency;
     observe.probe.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     observe.probe.ca_file = o.ca_file;
+    observe.probe.limiter = std::make_shared<core::ConnectionLimiter>(o.max_conn_per_host, o.rate);
     observe.resolve = [](core::Target& t) { return scanner::resolve_target(t); };
     const bool progress = !ctx.quiet && ::isatty(STDERR_FILENO) != 0;
     if (progress) {
@@ -145,6 +152,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--timeout", o->timeout_s, "Per-operation network timeout in seconds")->capture_default_str();
     cmd->add_option("--concurrency", o->concurrency, "Targets observed at once")->capture_default_str();
+    cmd->add_option("--max-conn-per-host", o->max_conn_per_host,
+                    "Connections open to one host at a time (0: unlimited)")
+        ->capture_default_str();
+    cmd->add_option("--rate", o->rate, "New connections per second, overall (0: unlimited)")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
     cmd->add_option("--as-of", o->as_of, "Judge dated rules and certificate dates as of this ISO 8601 time");

@@ -15,7 +15,8 @@ std::optional<ProbeStatus> probe_status_from_string(std::string_view s) {
 }
 
 void to_json(Json& j, const ProbeRecord& r) {
-    j = Json{{"status", to_string(r.status)}, {"duration_ms", r.duration_ms}, {"data", r.data}};
+    j = Json{{"status", to_string(r.status)}, {"duration_ms", r.duration_ms}, {"connections", r.connections},
+             {"data", r.data}};
     if (r.status == ProbeStatus::error) j["error"] = r.error;
 }
 
@@ -26,6 +27,7 @@ void from_json(const Json& j, ProbeRecord& r) {
     r.error = j.value("error", "");
     r.data = j.value("data", Json::object());
     r.duration_ms = j.value("duration_ms", 0.0);
+    r.connections = j.value("connections", std::size_t{0});
 }
 
 Result<FactPath> FactPath::parse(std::string_view text) {

@@ -31,6 +31,7 @@ struct ProbeRecord {
     std::string error;      // why the probe could not observe (status == error)
     Json data = Json::object();
     double duration_ms = 0;
+    std::size_t connections = 0;  // TCP connections the probe opened (politeness accounting)
 
     static ProbeRecord failure(std::string probe, std::string why) {
         ProbeRecord r;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scanner/core/connection_limiter.hpp"
 #include "scanner/core/facts.hpp"
 #include "scanner/core/params.hpp"
 #include "scanner/core/result.hpp"
@@ -53,6 +54,8 @@ struct ProbeOptions {
     std::chrono::milliseconds timeout{5000};  // per network operation
     std::string ca_file;                      // trust anchors; empty: the system store
     std::size_t max_banner_bytes = 512;
+    // Per-host connection cap, overall rate, per-target count; null: no limits.
+    std::shared_ptr<ConnectionLimiter> limiter;
 };
 
 struct ProbeDescriptor {
