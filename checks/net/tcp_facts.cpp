@@ -4,22 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "scanner/core/fact_json.hpp"
+
 namespace conformscan::checks::net {
 
-namespace {
-
 using Json = nlohmann::json;
-
-// A key that is absent or null keeps the member's default: facts saved by an
-// older version, or trimmed by hand, still load. A key that is present with
-// the wrong type is refused (get_to throws type_error).
-template <typename T>
-void read_optional(const Json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it != j.end() && !it->is_null()) it->get_to(out);
-}
-
-}  // namespace
+using core::fact_json::read_optional;
+using core::fact_json::require_object;
 
 void to_json(Json& j, const TcpFacts& f) {
     j = Json{{"state", f.state},   {"reason", f.reason},         {"connect_ms", f.connect_ms},
@@ -43,11 +34,7 @@ void from_json(const Json& j, TcpFacts& f) {
 }
 
 core::Result<TcpFacts> parse_tcp_facts(const Json& j) {
-    try {
-        return j.get<TcpFacts>();
-    } catch (const std::exception& e) {
-        return core::make_error("bad_facts", fmt::format("malformed tcp facts: {}", e.what()), "facts.tcp");
-    }
+    return core::fact_json::parse_facts<TcpFacts>(j, "tcp");
 }
 
 }  // namespace conformscan::checks::net

@@ -4,26 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "scanner/core/fact_json.hpp"
+
 namespace conformscan::checks::tls {
 
-namespace {
-
 using Json = nlohmann::json;
-
-void require_object(const Json& j, const char* what) {
-    if (!j.is_object()) throw Json::type_error::create(302, fmt::format("{} must be an object", what), &j);
-}
-
-// Absent or null keys keep the member's default, so facts saved by an older
-// version (or trimmed by hand) still load; a present key of the wrong type is
-// refused (get_to throws type_error).
-template <typename T>
-void read_optional(const Json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it != j.end() && !it->is_null()) it->get_to(out);
-}
-
-}  // namespace
+using core::fact_json::read_optional;
+using core::fact_json::require_object;
 
 void to_json(Json& j, const PublicKeyFacts& f) {
     j = Json{{"type", f.type}, {"bits", f.bits}, {"curve", f.curve}};
@@ -135,11 +122,7 @@ void from_json(const Json& j, TlsFacts& f) {
 }
 
 core::Result<TlsFacts> parse_tls_facts(const Json& j) {
-    try {
-        return j.get<TlsFacts>();
-    } catch (const std::exception& e) {
-        return core::make_error("bad_facts", fmt::format("malformed tls facts: {}", e.what()), "facts.tls");
-    }
+    return core::fact_json::parse_facts<TlsFacts>(j, "tls");
 }
 
 }  // namespace conformscan::checks::tls

@@ -4,36 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "scanner/core/fact_json.hpp"
+
 namespace conformscan::checks::tls {
 
-namespace {
-
 using Json = nlohmann::json;
-
-void require_object(const Json& j, const char* what) {
-    if (!j.is_object()) throw Json::type_error::create(302, fmt::format("{} must be an object", what), &j);
-}
-
-// Absent or null keys keep the member's default, so facts saved by an older
-// version (or trimmed by hand) still load; a present key of the wrong type is
-// refused (get_to throws type_error), as in tls_facts.cpp.
-template <typename T>
-void read_optional(const Json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it != j.end() && !it->is_null()) it->get_to(out);
-}
-
-template <typename T>
-core::Result<T> parse_as(const Json& j, const char* probe) {
-    try {
-        return j.get<T>();
-    } catch (const std::exception& e) {
-        return core::make_error("bad_facts", fmt::format("malformed {} facts: {}", probe, e.what()),
-                                fmt::format("facts.{}", probe));
-    }
-}
-
-}  // namespace
+using core::fact_json::read_optional;
+using core::fact_json::require_object;
 
 void to_json(Json& j, const ProtocolSupport& f) {
     j = Json{{"version", f.version}, {"accepted", f.accepted}, {"evidence", f.evidence}};
@@ -100,11 +77,11 @@ void from_json(const Json& j, TlsSuitesFacts& f) {
 }
 
 core::Result<TlsVersionsFacts> parse_tls_versions_facts(const Json& j) {
-    return parse_as<TlsVersionsFacts>(j, "tls_versions");
+    return core::fact_json::parse_facts<TlsVersionsFacts>(j, "tls_versions");
 }
 
 core::Result<TlsSuitesFacts> parse_tls_suites_facts(const Json& j) {
-    return parse_as<TlsSuitesFacts>(j, "tls_suites");
+    return core::fact_json::parse_facts<TlsSuitesFacts>(j, "tls_suites");
 }
 
 }  // namespace conformscan::checks::tls
