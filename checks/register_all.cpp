@@ -3,6 +3,7 @@
 #include "checks/generic/generic_checks.hpp"
 #include "checks/net/net_checks.hpp"
 #include "checks/net/tcp_probe.hpp"
+#include "checks/tls/feature_probe.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/tls_probe.hpp"
 #include "checks/tls/version_probe.hpp"
@@ -14,6 +15,7 @@ void register_all_probes(core::ProbeRegistry& registry) {
     tls::register_tls_probe(registry);
     tls::register_version_probe(registry);
     tls::register_suite_probe(registry);
+    tls::register_feature_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {

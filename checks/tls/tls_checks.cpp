@@ -1,6 +1,7 @@
 #include "checks/tls/tls_checks.hpp"
 
 #include "checks/tls/certificate_common.hpp"
+#include "checks/tls/feature_checks.hpp"
 #include "checks/tls/scan_common.hpp"
 
 namespace conformscan::checks::tls {
@@ -16,6 +17,7 @@ void register_tls_checks(core::CheckRegistry& registry) {
     core::must_add(registry, cipher_suites_check());
     core::must_add(registry, server_preference_check());
     core::must_add(registry, forward_secrecy_check());
+    register_feature_checks(registry);
 }
 
 }  // namespace conformscan::checks::tls
