@@ -1,25 +1,14 @@
 #include "checks/tls/tls_feature_facts.hpp"
 
 #include <algorithm>
-#include <exception>
 
-#include <fmt/format.h>
+#include "scanner/core/fact_json.hpp"
 
 namespace conformscan::checks::tls {
 
-namespace {
-
 using Json = nlohmann::json;
-
-// Absent or null keys keep the member's default (facts saved by an older
-// version still load); a present key of the wrong type is refused.
-template <typename T>
-void read_optional(const Json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it != j.end() && !it->is_null()) it->get_to(out);
-}
-
-}  // namespace
+using core::fact_json::read_optional;
+using core::fact_json::require_object;
 
 const std::vector<std::string>& extension_feature_names() {
     static const std::vector<std::string> names{std::string(kFeatSecureRenegotiation),
@@ -56,7 +45,7 @@ void to_json(Json& j, const TlsFeaturesFacts& f) {
 }
 
 void from_json(const Json& j, TlsFeaturesFacts& f) {
-    if (!j.is_object()) throw Json::type_error::create(302, "tls_features facts must be an object", &j);
+    require_object(j, "tls_features facts");
     read_optional(j, "probed_version", f.probed_version);
     read_optional(j, "secure_renegotiation", f.secure_renegotiation);
     read_optional(j, "extended_master_secret", f.extended_master_secret);
@@ -76,12 +65,7 @@ void from_json(const Json& j, TlsFeaturesFacts& f) {
 }
 
 core::Result<TlsFeaturesFacts> parse_tls_features_facts(const Json& j) {
-    try {
-        return j.get<TlsFeaturesFacts>();
-    } catch (const std::exception& e) {
-        return core::make_error("bad_facts", fmt::format("malformed tls_features facts: {}", e.what()),
-                                "facts.tls_features");
-    }
+    return core::fact_json::parse_facts<TlsFeaturesFacts>(j, "tls_features");
 }
 
 }  // namespace conformscan::checks::tls
