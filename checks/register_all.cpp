@@ -4,6 +4,7 @@
 #include "checks/net/net_checks.hpp"
 #include "checks/net/tcp_probe.hpp"
 #include "checks/tls/feature_probe.hpp"
+#include "checks/tls/group_probe.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/tls_probe.hpp"
 #include "checks/tls/version_probe.hpp"
@@ -16,6 +17,7 @@ void register_all_probes(core::ProbeRegistry& registry) {
     tls::register_version_probe(registry);
     tls::register_suite_probe(registry);
     tls::register_feature_probe(registry);
+    tls::register_group_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {

@@ -2,6 +2,7 @@
 
 #include "checks/tls/certificate_common.hpp"
 #include "checks/tls/feature_checks.hpp"
+#include "checks/tls/key_exchange.hpp"
 #include "checks/tls/scan_common.hpp"
 
 namespace conformscan::checks::tls {
@@ -18,6 +19,7 @@ void register_tls_checks(core::CheckRegistry& registry) {
     core::must_add(registry, server_preference_check());
     core::must_add(registry, forward_secrecy_check());
     register_feature_checks(registry);
+    core::must_add(registry, key_exchange_check());
 }
 
 }  // namespace conformscan::checks::tls

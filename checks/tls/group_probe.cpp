@@ -1,0 +1,272 @@
+// The `tls_groups` probe: the key exchange groups a server accepts, by raw
+// handshakes, for the versions `tls_versions` found.
+//
+// * TLS 1.3: the removal method over every ecdhe, ffdhe and hybrid_pq group of
+//   the IANA table. The hello lists the remaining groups in supported_groups
+//   and sends an EMPTY key_share list, so the server has to answer with a
+//   HelloRetryRequest naming the group it selected (RFC 8446 §4.1.4, §4.2.8:
+//   client_shares "MAY be empty if the client is requesting a
+//   HelloRetryRequest"). That group is recorded and removed; repeat until the
+//   server refuses. No share is ever computed, so every group costs the same.
+// * TLS 1.2 (or the highest version <= 1.2 accepted): offer only the ECDHE
+//   suites with the remaining ecdhe groups, read up to the ServerKeyExchange
+//   and take its named_group (RFC 8422 §5.4); remove, repeat.
+// * DHE: one hello offering only the DHE suites, read the ServerKeyExchange
+//   and record the size of dh_p. supported_groups then lists no RFC 7919
+//   group, so the server sends the prime it gives legacy clients (RFC 7919
+//   §4: a client listing FFDHE groups constrains the server's choice).
+//
+// Cost: groups accepted + 1 per version, + 1 for DHE.
+#include "checks/tls/group_probe.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "checks/tls/raw_hello.hpp"
+#include "checks/tls/raw_key_exchange.hpp"
+#include "checks/tls/tls_group_facts.hpp"
+#include "checks/tls/tls_scan_facts.hpp"
+#include "checks/tls/wire/iana_tables.hpp"
+
+namespace conformscan::checks::tls {
+
+namespace wt = wire::tls;
+using Outcome = HelloAttempt::Outcome;
+
+namespace {
+
+// A GREASE value (RFC 8701) with no key_share encoding: listing only it in
+// key_share_groups makes the encoder send an empty client_shares list.
+constexpr std::uint16_t kEmptyKeyShare = 0x0a0a;
+
+// Explicit-curve pseudo-groups (RFC 8422 §5.1.1 deprecates them): a server
+// choosing one would send parameters the ServerKeyExchange parser refuses.
+constexpr std::uint16_t kExplicitPrime = 0xff01;
+constexpr std::uint16_t kExplicitChar2 = 0xff02;
+
+// The ECDHE suites deployed servers choose, for a retry when a server drops
+// the hello with every ECDHE suite of the table.
+constexpr std::uint16_t kCommonEcdheSuites[] = {0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0xc027,
+                                                0xc028, 0xc023, 0xc024, 0xc013, 0xc014, 0xc009, 0xc00a};
+
+std::string group_name(std::uint16_t code) {
+    const auto* g = wt::find_group(code);
+    return g != nullptr ? std::string(g->name) : fmt::format("0x{:04x}", code);
+}
+
+std::vector<std::uint16_t> groups_of_kinds(std::initializer_list<std::string_view> kinds) {
+    std::vector<std::uint16_t> out;
+    for (const auto& g : wt::all_groups())
+        if (std::find(kinds.begin(), kinds.end(), g.kind) != kinds.end() && g.code != kExplicitPrime &&
+            g.code != kExplicitChar2)
+            out.push_back(g.code);
+    return out;
+}
+
+std::vector<std::uint16_t> legacy_suites_with_kex(std::string_view kex) {
+    std::vector<std::uint16_t> out;
+    for (const auto& s : wt::all_cipher_suites())
+        if (!s.tls13 && s.kex == kex) out.push_back(s.code);
+    return out;
+}
+
+struct Context {
+    const core::Target& target;
+    const core::ProbeOptions& options;
+    TlsGroupsFacts& facts;
+
+    void incomplete(std::string note) {
+        facts.complete = false;
+        if (!facts.note.empty()) facts.note += "; ";
+        facts.note += note;
+    }
+};
+
+// An answer that ends an enumeration without a verdict (silence, garbage, no
+// connection) rather than a refusal.
+bool refused(const HelloAttempt& a) {
+    return a.outcome == Outcome::alert || a.outcome == Outcome::closed;
+}
+
+void enumerate_tls13(Context& ctx) {
+    auto remaining = groups_of_kinds({"ecdhe", "ffdhe", "hybrid_pq"});
+    const std::size_t limit = remaining.size() + 1;
+    for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
+        auto spec = hello_for_version(wt::kTls13, ctx.target);
+        spec.cipher_suites = tls13_suite_codes();
+        spec.groups = remaining;
+        spec.key_share_groups = {kEmptyKeyShare};
+        ++ctx.facts.connections;
+        const auto a = exchange_hello(ctx.target, ctx.options, wt::encode_client_hello_records(spec));
+        if (refused(a)) return;  // no group left in common
+        if (a.outcome != Outcome::server_hello || !a.server_hello) {
+            ctx.incomplete("TLS 1.3: " + a.detail);
+            return;
+        }
+        const auto& sh = *a.server_hello;
+        if (sh.selected_version != wt::kTls13) {
+            ctx.incomplete(
+                fmt::format("TLS 1.3: the server switched to {}", wt::version_name(sh.selected_version)));
+            return;
+        }
+        // HelloRetryRequest.selected_group, or (against RFC 8446 §4.2.8, as no
+        // share was sent) a ServerHello's key_share group.
+        if (!sh.key_share_group) {
+            ctx.incomplete("TLS 1.3: " + a.detail + " names no group");
+            return;
+        }
+        auto it = std::find(remaining.begin(), remaining.end(), *sh.key_share_group);
+        if (it == remaining.end()) {
+            // RFC 8446 §4.2.8: the selected group must be one of supported_groups.
+            ctx.incomplete(fmt::format("TLS 1.3: the server selected {}, which was not offered",
+                                       group_name(*sh.key_share_group)));
+            return;
+        }
+        ctx.facts.tls13_groups.push_back(group_name(*it));
+        remaining.erase(it);
+    }
+}
+
+// One TLS <= 1.2 hello offering `suites` and `groups`, read to the ServerKeyExchange.
+KeyExchangeAttempt kex_hello(Context& ctx, std::uint16_t version, const std::vector<std::uint16_t>& suites,
+                             const std::vector<std::uint16_t>& groups) {
+    auto spec = hello_for_version(version, ctx.target);
+    spec.cipher_suites = suites;
+    spec.groups = groups;
+    ++ctx.facts.connections;
+    return exchange_to_key_exchange(ctx.target, ctx.options, wt::encode_client_hello_records(spec));
+}
+
+// The parsed ServerKeyExchange of an attempt that chose a suite of `kex`; an
+// error text when it cannot be had.
+core::Result<wt::ServerKeyExchange> key_exchange_of(const KeyExchangeAttempt& k, std::uint16_t version,
+                                                    std::string_view kex) {
+    const auto& sh = *k.hello.server_hello;
+    if (sh.selected_version != version)
+        return core::make_error(
+            "version", fmt::format("the server switched to {}", wt::version_name(sh.selected_version)));
+    const auto* suite = wt::find_cipher_suite(sh.cipher_suite);
+    if (suite == nullptr || suite->kex != kex)
+        return core::make_error(
+            "suite", fmt::format("the server chose suite 0x{:04x}, not a {} suite", sh.cipher_suite, kex));
+    if (!k.server_key_exchange)
+        return core::make_error("no_ske", k.server_hello_done
+                                              ? std::string("ServerHelloDone without ServerKeyExchange")
+                                              : k.detail);
+    return wt::parse_server_key_exchange(*k.server_key_exchange,
+                                         kex == "DHE" ? wt::KeyExchangeKind::dhe : wt::KeyExchangeKind::ecdhe,
+                                         version);
+}
+
+void enumerate_ecdhe(Context& ctx, std::uint16_t version) {
+    auto suites = legacy_suites_with_kex("ECDHE");
+    auto remaining = groups_of_kinds({"ecdhe"});
+    const std::size_t limit = remaining.size() + 2;  // + the one retry with fewer suites
+    bool retried = false;
+    for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
+        auto k = kex_hello(ctx, version, suites, remaining);
+        if (refused(k.hello)) return;
+        if (k.hello.outcome != Outcome::server_hello || !k.hello.server_hello) {
+            // Some servers drop a hello with a hundred suites: once, try the common ones.
+            if (ctx.facts.tls12_groups.empty() && !retried) {
+                retried = true;
+                suites.assign(std::begin(kCommonEcdheSuites), std::end(kCommonEcdheSuites));
+                continue;
+            }
+            ctx.incomplete(fmt::format("{} ECDHE: {}", wt::version_name(version), k.hello.detail));
+            return;
+        }
+        auto ske = key_exchange_of(k, version, "ECDHE");
+        if (!ske || !ske->named_group) {
+            ctx.incomplete(fmt::format("{} ECDHE: {}", wt::version_name(version),
+                                       ske ? std::string("no named group") : ske.error().message));
+            return;
+        }
+        auto it = std::find(remaining.begin(), remaining.end(), *ske->named_group);
+        if (it == remaining.end()) {
+            // RFC 8422 §5.4: the curve must be one the client offered.
+            ctx.incomplete(fmt::format("{} ECDHE: the server chose {}, which was not offered",
+                                       wt::version_name(version), group_name(*ske->named_group)));
+            return;
+        }
+        ctx.facts.tls12_groups.push_back(group_name(*it));
+        remaining.erase(it);
+    }
+}
+
+void observe_dhe(Context& ctx, std::uint16_t version) {
+    auto k = kex_hello(ctx, version, legacy_suites_with_kex("DHE"), groups_of_kinds({"ecdhe"}));
+    if (refused(k.hello)) return;  // no DHE suite: dh_bits stays 0
+    if (k.hello.outcome != Outcome::server_hello || !k.hello.server_hello) {
+        ctx.incomplete(fmt::format("{} DHE: {}", wt::version_name(version), k.hello.detail));
+        return;
+    }
+    auto ske = key_exchange_of(k, version, "DHE");
+    if (!ske) {
+        ctx.incomplete(fmt::format("{} DHE: {}", wt::version_name(version), ske.error().message));
+        return;
+    }
+    ctx.facts.dh_bits = ske->dh_bits;
+}
+
+core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOptions& options,
+                             const core::FactSet& earlier) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto* versions_record = earlier.get("tls_versions");
+    if (versions_record == nullptr || versions_record->status != core::ProbeStatus::ok)
+        return core::ProbeRecord::failure(
+            "tls_groups", versions_record ? "tls_versions could not observe: " + versions_record->error
+                                          : "tls_versions facts are missing");
+    auto versions = parse_tls_versions_facts(versions_record->data);
+    if (!versions) return core::ProbeRecord::failure("tls_groups", versions.error().describe());
+
+    TlsGroupsFacts facts;
+    Context ctx{target, options, facts};
+    std::uint16_t legacy = 0;  // the highest accepted version in TLS 1.0 .. 1.2 (SSLv3 has no groups)
+    bool tls13 = false;
+    for (const auto& name : versions->accepted) {
+        auto v = wt::version_from_name(name);
+        if (!v) continue;
+        if (*v == wt::kTls13) tls13 = true;
+        if (*v >= wt::kTls10 && *v <= wt::kTls12) legacy = std::max(legacy, *v);
+    }
+    if (tls13) enumerate_tls13(ctx);
+    if (legacy != 0) {
+        facts.tls12_version = wt::version_name(legacy);
+        enumerate_ecdhe(ctx, legacy);
+        observe_dhe(ctx, legacy);
+    }
+    for (const auto* list : {&facts.tls13_groups, &facts.tls12_groups})
+        for (const auto& g : *list)
+            if (std::find(facts.accepted.begin(), facts.accepted.end(), g) == facts.accepted.end())
+                facts.accepted.push_back(g);
+
+    core::ProbeRecord record;
+    record.probe = "tls_groups";
+    record.data = facts;
+    record.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return record;
+}
+
+}  // namespace
+
+void register_group_probe(core::ProbeRegistry& registry) {
+    core::ProbeDescriptor d;
+    d.name = "tls_groups";
+    d.title = "Key exchange groups accepted (TLS 1.3 and ECDHE) and the DHE prime size, by raw handshakes";
+    d.description =
+        "TLS 1.3: offer every group with an empty key_share so that the server names its choice in a "
+        "HelloRetryRequest; remove it and repeat until refused. TLS 1.2 (or the highest version <= 1.2): "
+        "the same with the ECDHE suites, reading the named group from the ServerKeyExchange. One hello "
+        "with the DHE suites reads the size of the server's DH prime.";
+    d.facts = {"tls_groups.tls13_groups", "tls_groups.tls12_groups", "tls_groups.dh_bits",
+               "tls_groups.accepted",     "tls_groups.complete",     "tls_groups.connections"};
+    d.depends_on = {"tls_versions"};
+    d.run = run_groups;
+    core::must_add(registry, std::move(d));
+}
+
+}  // namespace conformscan::checks::tls
