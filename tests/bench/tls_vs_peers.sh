@@ -38,11 +38,11 @@ python3 - "$out/report.json" "$c" "$s" "$t" <<'PY'
 import json, sys
 report, c, s, t = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 facts = json.load(open(report))["targets"][0]["facts"]
-hs = sum(facts.get(p, {}).get("data", {}).get("connections", 0) for p in ("tls_versions", "tls_suites"))
-hs += 1 if "tls" in facts else 0
+hs = sum(facts.get(p, {}).get("connections", 0) for p in facts)
 suites = sum(len(v["suites"]) for v in facts.get("tls_suites", {}).get("data", {}).get("per_version", []))
 versions = len(facts.get("tls_versions", {}).get("data", {}).get("protocols", []))
 print(f"conformscan {c:.3f} s   sslscan {s:.3f} s   testssl.sh {t:.3f} s")
 print(f"ratios: testssl.sh/conformscan {t / c:.1f}x   sslscan/conformscan {s / c:.1f}x")
+print("conformscan probes: " + ", ".join(f"{p} {facts[p].get('connections', 0)}" for p in sorted(facts)))
 print(f"conformscan handshakes: {hs} (budget: {suites} accepted suites + {versions} versions + 10 = {suites + versions + 10})")
 PY
