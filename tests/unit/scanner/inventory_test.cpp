@@ -48,8 +48,8 @@ TEST(LoadInventory, LargestCidrIsExpanded) {
     auto r = load_inventory(kInventory / "cidr_largest.yaml");
     ASSERT_TRUE(r.ok()) << r.error().describe();
     ASSERT_EQ(r->targets.size(), 4094u);
-    EXPECT_EQ(r->targets.front().id, "10.0.0.1:443");
-    EXPECT_EQ(r->targets.back().id, "10.0.15.254:443");
+    EXPECT_EQ(r->targets.front().id, "127.16.0.1:443");
+    EXPECT_EQ(r->targets.back().id, "127.16.15.254:443");
 }
 
 struct BadCase {
@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, LoadInventoryBadFile,
     ::testing::Values(
         BadCase{"out_of_scope.yaml", 5, 12,
-                "target 10.1.2.3:443 is outside scope.allow [127.0.0.0/8, ::1/128, *.lab.test]; nothing was "
+                "target 192.0.2.3:443 is outside scope.allow [127.0.0.0/8, ::1/128, *.lab.test]; nothing was "
                 "scanned"},
         BadCase{"out_of_scope_name.yaml", 4, 12, "target evil.example.com:443 is outside scope.allow"},
         BadCase{"out_of_scope_apex.yaml", 4, 12, "target lab.test:443 is outside scope.allow"},
@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"missing_scope.yaml", 1, 1, "scope: required"},
         BadCase{"empty_scope.yaml", 2, 10, "scope.allow: expected at least one"},
         BadCase{"cidr_too_large.yaml", 4, 12,
-                "targets[0].cidr: 10.0.0.0/16 holds 2^16 addresses; at most 4096"},
+                "targets[0].cidr: 127.0.0.0/16 holds 2^16 addresses; at most 4096"},
         BadCase{"duplicate_target.yaml", 5, 25, "target 127.0.0.1:443 is listed twice (first at "},
         BadCase{"unknown_key.yaml", 4, 23, "targets[0].prot: unknown key; expected one of name, host, cidr"},
         BadCase{"unknown_scope_key.yaml", 3, 3, "scope.deny: unknown key; expected one of allow"},
@@ -119,10 +119,10 @@ TEST(Cidr, ParsesAndMatchesIpv4) {
     EXPECT_FALSE(c->contains("::ffff:192.0.2.1"));  // families never mix
     EXPECT_FALSE(c->contains("not-an-ip"));
 
-    auto odd = Cidr::parse("10.1.2.3/9");  // host bits are cleared
+    auto odd = Cidr::parse("127.1.2.3/9");  // host bits are cleared
     ASSERT_TRUE(odd.ok());
-    EXPECT_TRUE(odd->contains("10.127.255.255"));
-    EXPECT_FALSE(odd->contains("10.128.0.0"));
+    EXPECT_TRUE(odd->contains("127.127.255.255"));
+    EXPECT_FALSE(odd->contains("127.128.0.0"));
 
     auto bare = Cidr::parse("127.0.0.1");
     ASSERT_TRUE(bare.ok());
