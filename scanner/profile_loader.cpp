@@ -35,8 +35,9 @@ struct Named {
 };
 
 struct Header {
-    std::string id, title, version, description;
+    std::string id, title, version, description, status;
     std::vector<core::DerivedFrom> derived_from;
+    std::vector<core::ChangelogEntry> changelog;
     std::vector<Named> extends;
     std::vector<Named> exclude;
 };
@@ -80,9 +81,10 @@ core::Result<std::vector<Named>> named_list(const yaml::Context& ctx, const Fiel
     return out;
 }
 
-core::Result<void> check_changelog(const yaml::Context& ctx, const Fields& f) {
+core::Result<std::vector<core::ChangelogEntry>> read_changelog(const yaml::Context& ctx, const Fields& f) {
+    std::vector<core::ChangelogEntry> out;
     const auto* e = f.find("changelog");
-    if (e == nullptr) return {};
+    if (e == nullptr) return out;
     if (!e->value.IsSequence())
         return ctx.error(Fields::mark_of(*e), f.path_of("changelog"),
                          "expected a list of {version, date, changes}");
@@ -91,19 +93,31 @@ core::Result<void> check_changelog(const yaml::Context& ctx, const Fields& f) {
         auto c = Fields::read(ctx, item, Fields::mark_of(*e), yaml::index_path(f.path_of("changelog"), i++),
                               kChangelogKeys);
         if (!c) return c.error();
-        if (auto v = c->required_string(ctx, "version"); !v) return v.error();
+        core::ChangelogEntry entry;
+        auto v = c->required_string(ctx, "version");
+        if (!v) return v.error();
+        entry.version = std::move(*v);
         if (const auto* d = c->find("date")) {
             auto text = yaml::to_string(ctx, d->value, Fields::mark_of(*d), c->path_of("date"));
             if (!text) return text.error();
             if (auto t = core::parse_time(*text); !t)
                 return ctx.error(Fields::mark_of(*d), c->path_of("date"), t.error().message);
+            entry.date = std::move(*text);
         }
-        if (const auto* ch = c->find("changes"); ch != nullptr && !ch->value.IsScalar()) {
-            auto list = yaml::to_string_list(ctx, ch->value, Fields::mark_of(*ch), c->path_of("changes"));
-            if (!list) return list.error();
+        if (const auto* ch = c->find("changes")) {
+            if (ch->value.IsScalar()) {
+                auto text = yaml::to_string(ctx, ch->value, Fields::mark_of(*ch), c->path_of("changes"));
+                if (!text) return text.error();
+                entry.changes.push_back(std::move(*text));
+            } else {
+                auto list = yaml::to_string_list(ctx, ch->value, Fields::mark_of(*ch), c->path_of("changes"));
+                if (!list) return list.error();
+                entry.changes = std::move(*list);
+            }
         }
+        out.push_back(std::move(entry));
     }
-    return {};
+    return out;
 }
 
 core::Result<Header> parse_header(const yaml::Context& ctx, const Fields& top) {
@@ -135,6 +149,7 @@ core::Result<Header> parse_header(const yaml::Context& ctx, const Fields& top) {
             return ctx.error(
                 Fields::mark_of(*s), "profile.status",
                 fmt::format("expected one of {}; got {}", fmt::join(kStatuses, ", "), yaml::quote(*status)));
+        h.status = std::move(*status);
     }
     if (const auto* d = f->find("derived_from")) {
         if (!d->value.IsSequence())
@@ -150,8 +165,7 @@ core::Result<Header> parse_header(const yaml::Context& ctx, const Fields& top) {
             if (!document) return document.error();
             from.document = std::move(*document);
             if (auto r = df->optional_string(ctx, "edition", from.edition); !r) return r.error();
-            std::string url;  // checked, not kept: core::DerivedFrom has no url yet
-            if (auto r = df->optional_string(ctx, "url", url); !r) return r.error();
+            if (auto r = df->optional_string(ctx, "url", from.url); !r) return r.error();
             h.derived_from.push_back(std::move(from));
         }
     }
@@ -161,7 +175,9 @@ core::Result<Header> parse_header(const yaml::Context& ctx, const Fields& top) {
     auto exclude = named_list(ctx, *f, "exclude");
     if (!exclude) return exclude.error();
     h.exclude = std::move(*exclude);
-    if (auto r = check_changelog(ctx, *f); !r) return r.error();
+    auto changelog = read_changelog(ctx, *f);
+    if (!changelog) return changelog.error();
+    h.changelog = std::move(*changelog);
     return h;
 }
 
@@ -307,6 +323,8 @@ core::Result<core::Profile> Resolver::load(const fs::path& file, std::vector<Fra
         out.version = header->version;
         out.description = header->description;
         out.derived_from = header->derived_from;
+        out.status = header->status;
+        out.changelog = header->changelog;
         for (const auto& ref : header->extends) out.extends.push_back(ref.text);
         out.path = file.string();
         out.sha256 = sha256_hex(doc->bytes);

@@ -10,12 +10,14 @@ namespace conformscan::cli {
 namespace {
 
 void print_profile(const core::Profile& p) {
-    fmt::print("{} {} — {}\n", p.id, p.version, p.title);
+    fmt::print("{} {} — {}{}\n", p.id, p.version, p.title, p.status.empty() ? "" : " [" + p.status + "]");
     fmt::print("file:   {}\nsha256: {}\n", p.path, p.sha256);
     if (!p.description.empty()) fmt::print("{}\n", p.description);
     for (const auto& d : p.derived_from)
         fmt::print("derived from: {}{}\n", d.document, d.edition.empty() ? "" : " (" + d.edition + ")");
     for (const auto& parent : p.parents) fmt::print("extends: {} {} ({})\n", parent.id, parent.version, parent.path);
+    for (const auto& c : p.changelog)
+        fmt::print("changelog {} {}: {}\n", c.version, c.date, fmt::join(c.changes, "; "));
     fmt::print("\n{} rules:\n", p.rules.size());
     for (const auto& r : p.rules) {
         fmt::print("  {:<18} {:<8} {}\n", r.id, core::to_string(r.severity), r.title);

@@ -48,9 +48,17 @@ nlohmann::json profile_summary_json(const Profile& p) {
     nlohmann::json parents = nlohmann::json::array();
     for (const auto& s : p.parents)
         parents.push_back({{"id", s.id}, {"version", s.version}, {"path", s.path}, {"sha256", s.sha256}});
-    return {{"id", p.id},         {"title", p.title}, {"version", p.version},
-            {"path", p.path},     {"sha256", p.sha256}, {"parents", parents},
-            {"rules", p.rules.size()}};
+    nlohmann::json derived = nlohmann::json::array();
+    for (const auto& d : p.derived_from) {
+        nlohmann::json jd = {{"document", d.document}, {"edition", d.edition}};
+        if (!d.url.empty()) jd["url"] = d.url;
+        derived.push_back(std::move(jd));
+    }
+    nlohmann::json out = {{"id", p.id},         {"title", p.title},     {"version", p.version},
+                          {"path", p.path},     {"sha256", p.sha256},   {"parents", parents},
+                          {"rules", p.rules.size()}, {"derived_from", derived}};
+    if (!p.status.empty()) out["status"] = p.status;
+    return out;
 }
 
 }  // namespace conformscan::core

@@ -55,6 +55,13 @@ struct ProfileSource {
 struct DerivedFrom {
     std::string document;
     std::string edition;
+    std::string url;
+};
+
+struct ChangelogEntry {
+    std::string version;
+    std::string date;                  // as written (ISO 8601 date)
+    std::vector<std::string> changes;  // one string, or a list in the YAML
 };
 
 struct Profile {
@@ -62,7 +69,9 @@ struct Profile {
     std::string title;
     std::string version;
     std::string description;
+    std::string status;                // draft | active | deprecated ("" when not given)
     std::vector<DerivedFrom> derived_from;
+    std::vector<ChangelogEntry> changelog;
     std::vector<std::string> extends;  // as written
     std::vector<Rule> rules;           // resolved: parents first, overridden by id
     std::string path;
@@ -72,7 +81,8 @@ struct Profile {
 
 void to_json(nlohmann::json& j, const AppliesTo& a);
 void to_json(nlohmann::json& j, const Rule& r);
-// The profile's identity for reports: id, title, version, path, sha256, parents, rule count.
+// The profile's identity for reports: id, title, version, status, derived_from,
+// path, sha256, parents, rule count.
 nlohmann::json profile_summary_json(const Profile& p);
 
 }  // namespace conformscan::core

@@ -93,6 +93,13 @@ TEST_F(ProfileLoaderTest, LoadsEveryKeyOfAGoodProfile) {
     ASSERT_EQ(p.derived_from.size(), 1u);
     EXPECT_EQ(p.derived_from[0].document, "ITU-T X.509");
     EXPECT_EQ(p.derived_from[0].edition, "10/2019");
+    EXPECT_EQ(p.derived_from[0].url, "https://www.itu.int/rec/T-REC-X.509");
+    EXPECT_EQ(p.status, "active");
+    ASSERT_EQ(p.changelog.size(), 2u);
+    EXPECT_EQ(p.changelog[0].version, "1.2.0");
+    EXPECT_EQ(p.changelog[0].date, "2026-11-27");
+    EXPECT_EQ(p.changelog[0].changes, std::vector<std::string>{"Add TEST-02."});
+    EXPECT_EQ(p.changelog[1].changes, (std::vector<std::string>{"First release", "Two lines"}));
     EXPECT_EQ(p.path, path.string());
     EXPECT_EQ(p.sha256, sha256_file(path).value());
     EXPECT_TRUE(p.parents.empty());
