@@ -32,9 +32,12 @@ Outcome evaluate(const core::CheckContext& ctx, const Json&) {
     if (facts->is_not_applicable(kFeatCompression))
         return Outcome::pass("the server speaks only TLS 1.3, which has no compression (RFC 8446 §4.1.2)",
                              observed, expected);
-    for (const auto& note : facts->notes)
-        if (note.rfind("compression:", 0) == 0)
-            return Outcome::error("no conclusive observation of compression: " + note, observed);
+    if (!facts->compression_observed) {
+        std::string why;
+        for (const auto& note : facts->notes)
+            if (note.rfind("compression:", 0) == 0) why = ": " + note;
+        return Outcome::error("no conclusive observation of compression" + why, observed);
+    }
     return Outcome::pass(fmt::format("the server picks no compression when offered DEFLATE and NULL under {}",
                                      facts->probed_version),
                          observed, expected);

@@ -273,6 +273,7 @@ core::ProbeRecord run_features(const core::Target& target, const core::ProbeOpti
                 if (c.server_hello->compression_method != 0)
                     facts.compression.push_back(compression_name(c.server_hello->compression_method));
             } else {
+                facts.compression_observed = false;
                 facts.notes.push_back("compression: a hello offering DEFLATE got no ServerHello: " +
                                       c.detail);
             }

@@ -34,6 +34,7 @@ void to_json(Json& j, const TlsFeaturesFacts& f) {
              {"ocsp_stapling", f.ocsp_stapling},
              {"alpn", f.alpn},
              {"compression", f.compression},
+             {"compression_observed", f.compression_observed},
              {"heartbeat", f.heartbeat},
              {"heartbeat_mode", f.heartbeat_mode},
              {"fallback_scsv", f.fallback_scsv},
@@ -54,6 +55,7 @@ void from_json(const Json& j, TlsFeaturesFacts& f) {
     read_optional(j, "ocsp_stapling", f.ocsp_stapling);
     read_optional(j, "alpn", f.alpn);
     read_optional(j, "compression", f.compression);
+    read_optional(j, "compression_observed", f.compression_observed);
     read_optional(j, "heartbeat", f.heartbeat);
     read_optional(j, "heartbeat_mode", f.heartbeat_mode);
     read_optional(j, "fallback_scsv", f.fallback_scsv);

@@ -55,6 +55,9 @@ struct TlsFeaturesFacts {
     bool ocsp_stapling = false;
     std::vector<std::string> alpn;         // of "h2", "http/1.1": those the server selects when offered alone
     std::vector<std::string> compression;  // methods picked when offered DEFLATE + NULL: "deflate"
+    // False when no hello offering DEFLATE got a ServerHello: compression then
+    // is not known to be off (the reason is in notes).
+    bool compression_observed = true;
     bool heartbeat = false;                // RFC 6520 extension echoed
     std::string heartbeat_mode;            // "peer_allowed_to_send", "peer_not_allowed_to_send", "mode N", ""
     // "honoured" (alert inappropriate_fallback), "not_honoured" (a ServerHello),

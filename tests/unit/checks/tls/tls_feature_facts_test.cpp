@@ -12,6 +12,7 @@ using Json = nlohmann::json;
 TEST(TlsFeatureFacts, RoundTripThroughJsonTextWithoutLoss) {
     auto original = fixtures::modern_features();
     original.compression = {"deflate"};
+    original.compression_observed = false;
     original.heartbeat = true;
     original.heartbeat_mode = "peer_allowed_to_send";
     original.ocsp_stapling = true;
@@ -30,6 +31,7 @@ TEST(TlsFeatureFacts, RoundTripThroughJsonTextWithoutLoss) {
     EXPECT_TRUE(parsed->ocsp_stapling);
     EXPECT_EQ(parsed->alpn, (std::vector<std::string>{"h2", "http/1.1"}));
     EXPECT_EQ(parsed->compression, (std::vector<std::string>{"deflate"}));
+    EXPECT_FALSE(parsed->compression_observed);
     EXPECT_TRUE(parsed->heartbeat);
     EXPECT_EQ(parsed->heartbeat_mode, "peer_allowed_to_send");
     EXPECT_EQ(parsed->fallback_scsv, "honoured");
