@@ -161,6 +161,13 @@ class Lab:
     def endpoint(self, name):
         return self.endpoints[name]
 
+    def part(self, name):
+        """The endpoints of lab part NAME (tests/lab/parts/NAME.sh); skips the test when it was not started."""
+        parts = self.description.get("parts", {})
+        if name not in parts:
+            raise unittest.SkipTest(f"lab part {name} not started in {self.dir}")
+        return {e["name"]: e for e in parts[name]}
+
     def address(self, name):
         e = self.endpoints[name]
         return f"{e['host']}:{e['port']}"
