@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libasio-dev libsqlite3-dev
   openssl nginx-light python3 procps iproute2 ca-certificates
   lighttpd lighttpd-mod-gnutls gnutls-bin
+  dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
+  vsftpd postgresql mariadb-server slapd prosody
 )
 
 missing=()

@@ -1,0 +1,421 @@
+# shellcheck shell=bash
+# Lab part "starttls": real servers that upgrade a plaintext protocol to TLS,
+# on 127.0.0.1 ports 18510-18522, each serving the lab's good chain
+# (certs/good.chain.pem, RSA 2048, SAN demo.test) after the upgrade.
+#
+#   18510 smtp          test front (tests/lab/starttls_front.py): EHLO, STARTTLS
+#   18511 submission    test front: EHLO, STARTTLS
+#   18512 imap          dovecot: STARTTLS
+#   18513 pop3          dovecot: STLS
+#   18514 ftp           vsftpd: AUTH TLS
+#   18515 ldap          slapd (OpenLDAP, GnuTLS): StartTLS extended operation
+#   18516 xmpp          prosody c2s: <starttls/>
+#   18517 xmpp-server   prosody s2s: <starttls/>
+#   18518 postgres      PostgreSQL 15: SSLRequest
+#   18519 mysql         MariaDB: SSL request in the handshake response
+#   18520 nntp          test front: CAPABILITIES, STARTTLS
+#   18521 sieve         dovecot managesieve: STARTTLS
+#   18522 lmtp          dovecot lmtp over TCP: LHLO, STARTTLS
+#
+# smtp, submission and nntp are served by a test front, not a packaged server:
+# postfix cannot run a private instance without editing the system's
+# /etc/postfix/main.cf (alternate_config_directories) and setgid queue tools,
+# and inn2 installs a system-wide news server; the front answers EHLO in one
+# write (LAB-NOTES: stunnel's multi-write reply confuses scanners). Everything
+# else is the Debian package's daemon with a configuration of its own in
+# DIR/starttls/NAME (no system configuration is read), its own data, pid and
+# socket files there, and its log in DIR/logs/starttls-NAME.log.
+#
+# PostgreSQL's and MariaDB's data directories are initialised once and kept
+# across starts (DIR/starttls/postgres/data, DIR/starttls/mariadb/data), like
+# the lab's DH group: initialising them takes most of the part's start-up time.
+
+LAB_PARTS+=(starttls)
+
+# name port s_client-name service server(front|dovecot|vsftpd|slapd|prosody|postgres|mariadb)
+readonly STARTTLS_ENDPOINTS=(
+  "smtp        18510 smtp        smtp        front"
+  "submission  18511 smtp        submission  front"
+  "imap        18512 imap        imap        dovecot"
+  "pop3        18513 pop3        pop3        dovecot"
+  "ftp         18514 ftp         ftp         vsftpd"
+  "ldap        18515 ldap        ldap        slapd"
+  "xmpp        18516 xmpp        xmpp        prosody"
+  "xmpp-server 18517 xmpp-server xmpp-server prosody"
+  "postgres    18518 postgres    postgres    postgres"
+  "mysql       18519 mysql       mysql       mariadb"
+  "nntp        18520 nntp        nntp        front"
+  "sieve       18521 sieve       sieve       dovecot"
+  "lmtp        18522 lmtp        lmtp        dovecot"
+)
+
+starttls_ports() {
+  local line name port
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port _ <<<"$line"
+    echo "$port"
+  done
+}
+
+# starttls_port NAME: the port of endpoint NAME.
+starttls_port() {
+  local line name port
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port _ <<<"$line"
+    [ "$name" = "$1" ] && echo "$port" && return 0
+  done
+  return 1
+}
+
+# starttls_pkg_version PKG: the upstream version of an installed Debian package
+# (no epoch, no Debian revision, no +dfsg suffix).
+starttls_pkg_version() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' "$1" 2>/dev/null) || v=unknown
+  v=${v#*:}
+  v=${v%-*}
+  echo "${v%%+*}"
+}
+
+# starttls_server_name KIND: the server that serves an endpoint, with its version.
+starttls_server_name() {
+  case "$1" in
+    front) echo "starttls_front.py (test front, Python ssl, $(openssl version | awk '{print $1, $2}'))" ;;
+    dovecot) echo "dovecot $(starttls_pkg_version dovecot-core)" ;;
+    vsftpd) echo "vsftpd $(starttls_pkg_version vsftpd)" ;;
+    slapd) echo "slapd $(starttls_pkg_version slapd)" ;;
+    prosody) echo "prosody $(starttls_pkg_version prosody)" ;;
+    postgres) echo "postgresql $(starttls_pkg_version postgresql-15)" ;;
+    mariadb) echo "mariadb $(starttls_pkg_version mariadb-server)" ;;
+  esac
+}
+
+# starttls_certs DEST OWNER: copy the good chain and key to DEST (which OWNER
+# may read; PostgreSQL and MariaDB read them after dropping root).
+starttls_certs() {
+  local dest=$1 owner=$2
+  mkdir -p "$dest"
+  cp "$DIR/certs/good.chain.pem" "$dest/server.chain.pem"
+  cp "$DIR/certs/good.key" "$dest/server.key"
+  cp "$DIR/lab-ca.pem" "$dest/ca.pem"
+  chmod 600 "$dest/server.key"
+  chown "$owner:" "$dest" "$dest/server.chain.pem" "$dest/server.key" "$dest/ca.pem"
+}
+
+starttls_start_front() {
+  local py
+  py=$(python_bin) || die "python3 not found (needed for the STARTTLS test front)"
+  rm -f "$DIR/starttls/front.pid"
+  setsid "$py" "$LAB_SRC/starttls_front.py" --host "$HOST" \
+    --listen "smtp:$(starttls_port smtp)" --listen "submission:$(starttls_port submission)" \
+    --listen "nntp:$(starttls_port nntp)" \
+    --cert "$DIR/certs/good.chain.pem" --key "$DIR/certs/good.key" --pidfile "$DIR/starttls/front.pid" \
+    </dev/null >>"$DIR/logs/starttls-front.log" 2>&1 &
+  record_pid starttls-front $!
+}
+
+starttls_start_dovecot() {
+  local d="$DIR/starttls/dovecot"
+  command -v dovecot >/dev/null || die "dovecot not found (install dovecot-core and its protocol packages)"
+  rm -rf "$d/run"
+  mkdir -p "$d/run" "$d/state" "$d/home"
+  chmod 755 "$d" "$d/run"
+  chown dovecot: "$d/home"
+  # dovecot reads the key as root (the config process): no copy needed.
+  cat >"$d/dovecot.conf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own dovecot, loopback only.
+# Read alone (dovecot -c): nothing from /etc/dovecot.
+protocols = imap pop3 sieve lmtp
+listen = $HOST
+base_dir = $d/run
+state_dir = $d/state
+instance_name = conformscan-lab-starttls
+log_path = $DIR/logs/starttls-dovecot.log
+default_login_user = dovenull
+default_internal_user = dovecot
+ssl = yes
+ssl_cert = <$DIR/certs/good.chain.pem
+ssl_key = <$DIR/certs/good.key
+disable_plaintext_auth = yes
+auth_mechanisms = plain
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=dovecot gid=dovecot home=$d/home/%u
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imap {
+    address = $HOST
+    port = $(starttls_port imap)
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = $HOST
+    port = $(starttls_port pop3)
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service managesieve-login {
+  inet_listener sieve {
+    address = $HOST
+    port = $(starttls_port sieve)
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = $HOST
+    port = $(starttls_port lmtp)
+  }
+}
+EOF
+  dovecot -c "$d/dovecot.conf" -n >/dev/null 2>>"$DIR/logs/starttls-dovecot.log" ||
+    die "dovecot rejected its configuration (see $DIR/logs/starttls-dovecot.log)"
+  setsid dovecot -F -c "$d/dovecot.conf" </dev/null >>"$DIR/logs/starttls-dovecot.log" 2>&1 &
+  record_pid starttls-dovecot $!
+}
+
+starttls_start_vsftpd() {
+  local d="$DIR/starttls/vsftpd"
+  command -v vsftpd >/dev/null || die "vsftpd not found (install vsftpd)"
+  mkdir -p "$d/empty"
+  chmod 755 "$d/empty"
+  cat >"$d/vsftpd.conf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own vsftpd, loopback only.
+listen=YES
+listen_ipv6=NO
+listen_address=$HOST
+listen_port=$(starttls_port ftp)
+background=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=NO
+pasv_enable=NO
+port_enable=NO
+secure_chroot_dir=$d/empty
+xferlog_enable=NO
+vsftpd_log_file=$DIR/logs/starttls-vsftpd.log
+ssl_enable=YES
+rsa_cert_file=$DIR/certs/good.chain.pem
+rsa_private_key_file=$DIR/certs/good.key
+ssl_ciphers=HIGH
+ssl_tlsv1=NO
+ssl_sslv2=NO
+ssl_sslv3=NO
+require_ssl_reuse=NO
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+EOF
+  setsid vsftpd "$d/vsftpd.conf" </dev/null >>"$DIR/logs/starttls-vsftpd.log" 2>&1 &
+  record_pid starttls-vsftpd $!
+}
+
+starttls_start_slapd() {
+  local d="$DIR/starttls/slapd"
+  command -v slapd >/dev/null || die "slapd not found (install slapd)"
+  starttls_certs "$d/tls" openldap
+  # slapd writes its pid file after dropping to the openldap user.
+  mkdir -p "$d/run"
+  chown openldap: "$d/run"
+  cat >"$d/slapd.conf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own slapd, loopback only.
+# No database: the StartTLS extended operation is the frontend's.
+pidfile $d/run/slapd.pid
+argsfile $d/run/slapd.args
+TLSCACertificateFile $d/tls/ca.pem
+TLSCertificateFile $d/tls/server.chain.pem
+TLSCertificateKeyFile $d/tls/server.key
+TLSVerifyClient never
+EOF
+  rm -f "$d/run/slapd.pid"
+  # -d 0: stay in the foreground (so the recorded pid is slapd's) and log nothing.
+  setsid slapd -d 0 -u openldap -g openldap -f "$d/slapd.conf" -h "ldap://$HOST:$(starttls_port ldap)/" \
+    </dev/null >>"$DIR/logs/starttls-slapd.log" 2>&1 &
+  record_pid starttls-slapd $!
+}
+
+starttls_start_prosody() {
+  local d="$DIR/starttls/prosody"
+  command -v prosody >/dev/null || die "prosody not found (install prosody)"
+  starttls_certs "$d/tls" prosody
+  mkdir -p "$d/data"
+  chown prosody: "$d" "$d/data"
+  cat >"$d/prosody.cfg.lua" <<EOF
+-- Generated by tests/lab/parts/starttls.sh: the lab's own prosody, loopback only.
+pidfile = "$d/prosody.pid"
+data_path = "$d/data"
+log = { info = "$DIR/logs/starttls-prosody.log" }
+interfaces = { "$HOST" }
+c2s_ports = { $(starttls_port xmpp) }
+s2s_ports = { $(starttls_port xmpp-server) }
+c2s_direct_tls_ports = { }
+s2s_direct_tls_ports = { }
+legacy_ssl_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "disco", "tls", "saslauth", "dialback", "ping" }
+modules_disabled = { "offline" }
+c2s_require_encryption = true
+s2s_require_encryption = true
+s2s_secure_auth = false
+authentication = "internal_hashed"
+certificates = "$d/tls"
+ssl = { certificate = "$d/tls/server.chain.pem", key = "$d/tls/server.key" }
+VirtualHost "$SNI"
+  ssl = { certificate = "$d/tls/server.chain.pem", key = "$d/tls/server.key" }
+EOF
+  rm -f "$d/prosody.pid"
+  setsid setpriv --reuid=prosody --regid=prosody --init-groups prosody --config "$d/prosody.cfg.lua" \
+    </dev/null >>"$DIR/logs/starttls-prosody.log" 2>&1 &
+  record_pid starttls-prosody $!
+}
+
+# PostgreSQL: initdb refuses root, so the cluster belongs to the postgres user.
+starttls_start_postgres() {
+  local d="$DIR/starttls/postgres" bin=/usr/lib/postgresql/15/bin
+  [ -x "$bin/postgres" ] || die "PostgreSQL 15 not found (install postgresql)"
+  mkdir -p "$d/run"
+  chown postgres: "$d" "$d/run"
+  starttls_certs "$d/tls" postgres
+  if [ ! -s "$d/data/PG_VERSION" ]; then
+    rm -rf "$d/data"
+    setpriv --reuid=postgres --regid=postgres --init-groups "$bin/initdb" -D "$d/data" -U postgres \
+      --auth=trust -E UTF8 --locale=C --no-sync >>"$DIR/logs/starttls-postgres.log" 2>&1 ||
+      die "initdb failed (see $DIR/logs/starttls-postgres.log)"
+  fi
+  cat >"$d/data/postgresql.auto.conf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own PostgreSQL, loopback only.
+listen_addresses = '$HOST'
+port = $(starttls_port postgres)
+unix_socket_directories = '$d/run'
+ssl = on
+ssl_cert_file = '$d/tls/server.chain.pem'
+ssl_key_file = '$d/tls/server.key'
+shared_buffers = 16MB
+max_connections = 40
+fsync = off
+logging_collector = off
+EOF
+  chown postgres: "$d/data/postgresql.auto.conf"
+  setsid setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" -D "$d/data" \
+    </dev/null >>"$DIR/logs/starttls-postgres.log" 2>&1 &
+  record_pid starttls-postgres $!
+}
+
+# MariaDB: its own datadir, socket and pid file; mariadbd drops to the mysql user.
+starttls_start_mariadb() {
+  local d="$DIR/starttls/mariadb"
+  command -v mariadbd >/dev/null || die "mariadbd not found (install mariadb-server)"
+  mkdir -p "$d/run"
+  chown mysql: "$d" "$d/run"
+  starttls_certs "$d/tls" mysql
+  cat >"$d/my.cnf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own MariaDB, loopback only.
+[mariadbd]
+user = mysql
+datadir = $d/data
+socket = $d/run/mysqld.sock
+pid-file = $d/run/mysqld.pid
+log-error = $DIR/logs/starttls-mariadb.log
+bind-address = $HOST
+port = $(starttls_port mysql)
+skip-networking = 0
+skip-name-resolve
+ssl_cert = $d/tls/server.chain.pem
+ssl_key = $d/tls/server.key
+ssl_ca = $d/tls/ca.pem
+innodb_buffer_pool_size = 16M
+innodb_log_file_size = 8M
+performance_schema = OFF
+EOF
+  if [ ! -d "$d/data/mysql" ]; then
+    rm -rf "$d/data"
+    mariadb-install-db --defaults-file="$d/my.cnf" --user=mysql --skip-test-db \
+      --auth-root-authentication-method=normal >>"$DIR/logs/starttls-mariadb.log" 2>&1 ||
+      die "mariadb-install-db failed (see $DIR/logs/starttls-mariadb.log)"
+  fi
+  setsid mariadbd --defaults-file="$d/my.cnf" </dev/null >>"$DIR/logs/starttls-mariadb.log" 2>&1 &
+  record_pid starttls-mariadb $!
+}
+
+starttls_start() {
+  mkdir -p "$DIR/starttls"
+  chmod 755 "$DIR" "$DIR/starttls"
+  starttls_start_front
+  starttls_start_dovecot
+  starttls_start_vsftpd
+  starttls_start_slapd
+  starttls_start_prosody
+  starttls_start_postgres
+  starttls_start_mariadb
+  local line name port _sc _svc server
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port _sc _svc server <<<"$line"
+    wait_listening "starttls-$server" "$port" "starttls-$server"
+  done
+}
+
+# starttls_probe NAME PORT S_CLIENT: s_client's output for a STARTTLS handshake.
+starttls_probe() {
+  local port=$2 sc=$3 extra=()
+  case "$sc" in xmpp | xmpp-server) extra=(-xmpphost "$SNI") ;; esac
+  timeout 15 openssl s_client -starttls "$sc" "${extra[@]}" -connect "$HOST:$port" -servername "$SNI" \
+    -verify_hostname "$SNI" -CAfile "$DIR/lab-ca.pem" </dev/null 2>&1 | tr -d '\0' || true
+}
+
+starttls_verify() {
+  local line name port sc out bad=0 proto
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port sc _ <<<"$line"
+    out=$(starttls_probe "$name" "$port" "$sc")
+    # "New, VERSION, Cipher is SUITE": VERSION is the negotiated one for TLS 1.3,
+    # the suite's minimum otherwise (s_client quits before its "Protocol :" line).
+    proto=$(sed -n 's/^New, \([^,]*\), Cipher is \(.*\)/\2/p' <<<"$out" | sed -n 1p)
+    # s_client goes on with the handshake when the server did not offer STARTTLS.
+    if grep -qi "didn't find starttls" <<<"$out"; then
+      log "FAIL starttls-$name ($HOST:$port): the server does not offer STARTTLS ($sc)"
+      bad=1
+    elif grep -q 'Verify return code: 0 (ok)' <<<"$out"; then
+      log "ok   starttls-$name ($HOST:$port): STARTTLS $sc, cipher ${proto:-?}, verify code 0"
+    else
+      log "FAIL starttls-$name ($HOST:$port): no verified STARTTLS ($sc) handshake: $(grep -m1 -iE 'error|verify return' <<<"$out")"
+      bad=1
+    fi
+  done
+  return $bad
+}
+
+starttls_endpoints() {
+  local line name port sc svc server
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port sc svc server <<<"$line"
+    printf '{"name": "%s", "host": "%s", "port": %s, "sni": "%s", "service": "%s", "starttls": "%s", "server": "%s", "s_client": "%s"}\n' \
+      "$name" "$HOST" "$port" "$SNI" "$svc" "$sc" "$(starttls_server_name "$server")" "$sc"
+  done
+}
+
+starttls_inventory() {
+  local line name port sc svc server
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port sc svc server <<<"$line"
+    echo "  # $port starttls-$name: $(starttls_server_name "$server")"
+    echo "  - {name: starttls-$name, host: $HOST, port: $port, service: $svc, sni: $SNI, tags: [lab, starttls]}"
+  done
+}
+
+starttls_cleanup() {
+  local d="$DIR/starttls"
+  [ -d "$d" ] || return 0
+  rm -f "$d/front.pid" "$d/slapd/run/slapd.pid" "$d/slapd/run/slapd.args" "$d/prosody/prosody.pid" \
+    "$d/mariadb/run/mysqld.pid" "$d/postgres/data/postmaster.pid"
+}
