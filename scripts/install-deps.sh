@@ -11,7 +11,7 @@ PACKAGES=(
   openssl nginx-light python3 procps iproute2 ca-certificates
   lighttpd lighttpd-mod-gnutls gnutls-bin
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
-  vsftpd postgresql mariadb-server slapd prosody
+  vsftpd postgresql mariadb-server slapd prosody postfix
 )
 
 missing=()

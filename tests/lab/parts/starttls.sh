@@ -3,8 +3,8 @@
 # on 127.0.0.1 ports 18510-18522, each serving the lab's good chain
 # (certs/good.chain.pem, RSA 2048, SAN demo.test) after the upgrade.
 #
-#   18510 smtp          test front (tests/lab/starttls_front.py): EHLO, STARTTLS
-#   18511 submission    test front: EHLO, STARTTLS
+#   18510 smtp          postfix smtpd: EHLO, STARTTLS (TLS optional)
+#   18511 submission    postfix smtpd: EHLO, STARTTLS (TLS required before mail)
 #   18512 imap          dovecot: STARTTLS
 #   18513 pop3          dovecot: STLS
 #   18514 ftp           vsftpd: AUTH TLS
@@ -13,18 +13,18 @@
 #   18517 xmpp-server   prosody s2s: <starttls/>
 #   18518 postgres      PostgreSQL 15: SSLRequest
 #   18519 mysql         MariaDB: SSL request in the handshake response
-#   18520 nntp          test front: CAPABILITIES, STARTTLS
+#   18520 nntp          test front (tests/lab/starttls_front.py): CAPABILITIES, STARTTLS
 #   18521 sieve         dovecot managesieve: STARTTLS
 #   18522 lmtp          dovecot lmtp over TCP: LHLO, STARTTLS
 #
-# smtp, submission and nntp are served by a test front, not a packaged server:
-# postfix cannot run a private instance without editing the system's
-# /etc/postfix/main.cf (alternate_config_directories) and setgid queue tools,
-# and inn2 installs a system-wide news server; the front answers EHLO in one
-# write (LAB-NOTES: stunnel's multi-write reply confuses scanners). Everything
-# else is the Debian package's daemon with a configuration of its own in
-# DIR/starttls/NAME (no system configuration is read), its own data, pid and
-# socket files there, and its log in DIR/logs/starttls-NAME.log.
+# nntp is served by a test front, not a packaged server: inn2 cannot run a
+# private instance without its system-wide /etc/news set-up. Where postfix is
+# not installed the front serves smtp and submission too (endpoints.json's
+# "server" says which); it answers EHLO in one write (LAB-NOTES: stunnel's
+# multi-write reply confuses scanners). Everything else is the Debian
+# package's daemon with a configuration of its own in DIR/starttls/NAME (no
+# system configuration is read), its own data, pid and socket files there, and
+# its log in DIR/logs/starttls-NAME.log.
 #
 # PostgreSQL's and MariaDB's data directories are initialised once and kept
 # across starts (DIR/starttls/postgres/data, DIR/starttls/mariadb/data), like
@@ -32,10 +32,11 @@
 
 LAB_PARTS+=(starttls)
 
-# name port s_client-name service server(front|dovecot|vsftpd|slapd|prosody|postgres|mariadb)
+# name port s_client-name (openssl s_client -starttls) service (inventory; also the
+# scanner's STARTTLS protocol) server (postfix|front|dovecot|vsftpd|slapd|prosody|postgres|mariadb)
 readonly STARTTLS_ENDPOINTS=(
-  "smtp        18510 smtp        smtp        front"
-  "submission  18511 smtp        submission  front"
+  "smtp        18510 smtp        smtp        postfix"
+  "submission  18511 smtp        submission  postfix"
   "imap        18512 imap        imap        dovecot"
   "pop3        18513 pop3        pop3        dovecot"
   "ftp         18514 ftp         ftp         vsftpd"
@@ -67,6 +68,12 @@ starttls_port() {
   return 1
 }
 
+# starttls_server SERVER: the server that actually serves an endpoint the table
+# gives to SERVER: the test front stands in for postfix where it is not installed.
+starttls_server() {
+  if [ "$1" = postfix ] && [ ! -x /usr/lib/postfix/sbin/master ]; then echo front; else echo "$1"; fi
+}
+
 # starttls_pkg_version PKG: the upstream version of an installed Debian package
 # (no epoch, no Debian revision, no +dfsg suffix).
 starttls_pkg_version() {
@@ -80,6 +87,7 @@ starttls_pkg_version() {
 # starttls_server_name KIND: the server that serves an endpoint, with its version.
 starttls_server_name() {
   case "$1" in
+    postfix) echo "postfix $(starttls_pkg_version postfix)" ;;
     front) echo "starttls_front.py (test front, Python ssl, $(openssl version | awk '{print $1, $2}'))" ;;
     dovecot) echo "dovecot $(starttls_pkg_version dovecot-core)" ;;
     vsftpd) echo "vsftpd $(starttls_pkg_version vsftpd)" ;;
@@ -102,16 +110,72 @@ starttls_certs() {
   chown "$owner:" "$dest" "$dest/server.chain.pem" "$dest/server.key" "$dest/ca.pem"
 }
 
+# The test front, for every endpoint whose server is "front".
 starttls_start_front() {
-  local py
+  local py line name port _sc svc server listen=()
   py=$(python_bin) || die "python3 not found (needed for the STARTTLS test front)"
+  for line in "${STARTTLS_ENDPOINTS[@]}"; do
+    read -r name port _sc svc server <<<"$line"
+    if [ "$(starttls_server "$server")" = front ]; then listen+=(--listen "$svc:$port"); fi
+  done
   rm -f "$DIR/starttls/front.pid"
-  setsid "$py" "$LAB_SRC/starttls_front.py" --host "$HOST" \
-    --listen "smtp:$(starttls_port smtp)" --listen "submission:$(starttls_port submission)" \
-    --listen "nntp:$(starttls_port nntp)" \
+  setsid "$py" "$LAB_SRC/starttls_front.py" --host "$HOST" "${listen[@]}" \
     --cert "$DIR/certs/good.chain.pem" --key "$DIR/certs/good.key" --pidfile "$DIR/starttls/front.pid" \
     </dev/null >>"$DIR/logs/starttls-front.log" 2>&1 &
   record_pid starttls-front $!
+}
+
+# Postfix: a private instance (master -c DIR -d) that reads only its own
+# main.cf/master.cf, with its queue and data directories under DIR; master.cf
+# has nothing but the two smtpd listeners and the services they use. It
+# accepts no mail: every relay and recipient is rejected.
+starttls_start_postfix() {
+  local d="$DIR/starttls/postfix" q
+  q="$d/queue"
+  mkdir -p "$d/etc" "$d/data" "$q/pid" "$q/private" "$q/public"
+  chown postfix: "$d/data" "$q/private"
+  chown postfix:postdrop "$q/public"
+  chmod 700 "$q/private"
+  chmod 710 "$q/public"
+  rm -f "$q/pid/master.pid"
+  cat >"$d/etc/main.cf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: the lab's own postfix, loopback only.
+compatibility_level = 3.6
+queue_directory = $q
+data_directory = $d/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $SNI
+mydomain = $SNI
+myorigin = $SNI
+mydestination =
+relayhost =
+inet_interfaces = $HOST
+inet_protocols = ipv4
+alias_maps =
+alias_database =
+local_recipient_maps =
+notify_classes =
+smtp_dns_support_level = disabled
+smtpd_relay_restrictions = reject
+smtpd_recipient_restrictions = reject
+smtpd_banner = \$myhostname ESMTP
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $DIR/certs/good.key, $DIR/certs/good.chain.pem
+maillog_file = $DIR/logs/starttls-postfix.log
+maillog_file_prefixes = $DIR/logs
+EOF
+  cat >"$d/etc/master.cf" <<EOF
+# Generated by tests/lab/parts/starttls.sh: name type private unpriv chroot wakeup maxproc command
+$HOST:$(starttls_port smtp) inet n - n - - smtpd
+$HOST:$(starttls_port submission) inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt
+tlsmgr unix - - n 1000? 1 tlsmgr
+anvil unix - - n - 1 anvil
+postlog unix-dgram n - n - 1 postlogd
+EOF
+  # -d: stay in the foreground, so the recorded pid is master's.
+  setsid /usr/lib/postfix/sbin/master -c "$d/etc" -d </dev/null >>"$DIR/logs/starttls-postfix.log" 2>&1 &
+  record_pid starttls-postfix $!
 }
 
 starttls_start_dovecot() {
@@ -349,9 +413,12 @@ EOF
 }
 
 starttls_start() {
+  local t0
+  t0=$(date +%s.%N)
   mkdir -p "$DIR/starttls"
   chmod 755 "$DIR" "$DIR/starttls"
   starttls_start_front
+  if [ "$(starttls_server postfix)" = postfix ]; then starttls_start_postfix; fi
   starttls_start_dovecot
   starttls_start_vsftpd
   starttls_start_slapd
@@ -361,8 +428,10 @@ starttls_start() {
   local line name port _sc _svc server
   for line in "${STARTTLS_ENDPOINTS[@]}"; do
     read -r name port _sc _svc server <<<"$line"
+    server=$(starttls_server "$server")
     wait_listening "starttls-$server" "$port" "starttls-$server"
   done
+  log "starttls: ${#STARTTLS_ENDPOINTS[@]} endpoints listening after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
 # starttls_probe NAME PORT S_CLIENT: s_client's output for a STARTTLS handshake.
@@ -400,7 +469,7 @@ starttls_endpoints() {
   for line in "${STARTTLS_ENDPOINTS[@]}"; do
     read -r name port sc svc server <<<"$line"
     printf '{"name": "%s", "host": "%s", "port": %s, "sni": "%s", "service": "%s", "starttls": "%s", "server": "%s", "s_client": "%s"}\n' \
-      "$name" "$HOST" "$port" "$SNI" "$svc" "$sc" "$(starttls_server_name "$server")" "$sc"
+      "$name" "$HOST" "$port" "$SNI" "$svc" "$svc" "$(starttls_server_name "$(starttls_server "$server")")" "$sc"
   done
 }
 
@@ -417,5 +486,5 @@ starttls_cleanup() {
   local d="$DIR/starttls"
   [ -d "$d" ] || return 0
   rm -f "$d/front.pid" "$d/slapd/run/slapd.pid" "$d/slapd/run/slapd.args" "$d/prosody/prosody.pid" \
-    "$d/mariadb/run/mysqld.pid" "$d/postgres/data/postmaster.pid"
+    "$d/mariadb/run/mysqld.pid" "$d/postgres/data/postmaster.pid" "$d/postfix/queue/pid/master.pid"
 }
