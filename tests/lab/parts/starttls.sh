@@ -17,8 +17,10 @@
 #   18521 sieve         dovecot managesieve: STARTTLS
 #   18522 lmtp          dovecot lmtp over TCP: LHLO, STARTTLS
 #
-# nntp is served by a test front, not a packaged server: inn2 cannot run a
-# private instance without its system-wide /etc/news set-up. Where postfix is
+# nntp is served by a test front, not a packaged server: Debian's inn2 does not
+# even install where the host name has no domain (its post-install script
+# stops at "innconfval: hostname does not resolve or domain not set in
+# inn.conf"), and it runs from the system-wide /etc/news. Where postfix is
 # not installed the front serves smtp and submission too (endpoints.json's
 # "server" says which); it answers EHLO in one write (LAB-NOTES: stunnel's
 # multi-write reply confuses scanners). Everything else is the Debian
