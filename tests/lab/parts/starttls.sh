@@ -21,8 +21,8 @@
 # even install where the host name has no domain (its post-install script
 # stops at "innconfval: hostname does not resolve or domain not set in
 # inn.conf"), and it runs from the system-wide /etc/news. Where postfix is
-# not installed the front serves smtp and submission too (endpoints.json's
-# "server" says which); it answers EHLO in one write (LAB-NOTES: stunnel's
+# not installed, or with LAB_STARTTLS_SMTP=front, the front serves smtp and
+# submission too (endpoints.json's "server" says which); it answers EHLO in one write (LAB-NOTES: stunnel's
 # multi-write reply confuses scanners). Everything else is the Debian
 # package's daemon with a configuration of its own in DIR/starttls/NAME (no
 # system configuration is read), its own data, pid and socket files there, and
@@ -71,9 +71,14 @@ starttls_port() {
 }
 
 # starttls_server SERVER: the server that actually serves an endpoint the table
-# gives to SERVER: the test front stands in for postfix where it is not installed.
+# gives to SERVER: the test front stands in for postfix where it is not
+# installed, or when LAB_STARTTLS_SMTP=front asks for it.
 starttls_server() {
-  if [ "$1" = postfix ] && [ ! -x /usr/lib/postfix/sbin/master ]; then echo front; else echo "$1"; fi
+  if [ "$1" = postfix ] && { [ "${LAB_STARTTLS_SMTP:-}" = front ] || [ ! -x /usr/lib/postfix/sbin/master ]; }; then
+    echo front
+  else
+    echo "$1"
+  fi
 }
 
 # starttls_pkg_version PKG: the upstream version of an installed Debian package
