@@ -419,9 +419,27 @@ EOF
   record_pid starttls-mariadb $!
 }
 
+# Debian starts its packaged daemons on install (scripts/install-deps.sh forbids
+# that); one running from the system configuration listens on its default port,
+# on every interface for most of them. The lab never uses or stops them (its
+# own run from DIR/starttls), but says so.
+starttls_warn_foreign() {
+  local pid args
+  while read -r pid args; do
+    case "$args" in *"/starttls/"*) continue ;; esac
+    case "$args" in
+      /usr/sbin/dovecot* | /usr/sbin/vsftpd* | /usr/sbin/slapd* | /usr/lib/postgresql/*/bin/postgres* | \
+        /usr/sbin/mariadbd* | /usr/sbin/mysqld* | /usr/lib/postfix/sbin/master* | *" /usr/bin/prosody"*)
+        log "warning: a system instance is running (pid $pid: $args); the lab leaves it alone: stop it with systemctl or service"
+        ;;
+    esac
+  done < <(ps -eo pid=,args= 2>/dev/null || true)
+}
+
 starttls_start() {
   local t0
   t0=$(date +%s.%N)
+  starttls_warn_foreign
   mkdir -p "$DIR/starttls"
   chmod 755 "$DIR" "$DIR/starttls"
   starttls_start_front
