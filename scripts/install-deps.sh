@@ -45,3 +45,14 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Nor at boot (a machine that boots systemd would start them on their default
+# ports, most on every interface): disable the STARTTLS lab's daemons installed now.
+for p in "${missing[@]}"; do
+  case "$p" in
+    dovecot-core) unit=dovecot ;;
+    mariadb-server) unit=mariadb ;;
+    vsftpd | postgresql | slapd | prosody | postfix) unit=$p ;;
+    *) continue ;;
+  esac
+  systemctl disable --quiet "$unit" 2>/dev/null || update-rc.d "$unit" disable >/dev/null 2>&1 || true
+done
