@@ -164,6 +164,7 @@ alias_database =
 local_recipient_maps =
 notify_classes =
 smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
 smtpd_relay_restrictions = reject
 smtpd_recipient_restrictions = reject
 smtpd_banner = \$myhostname ESMTP
@@ -286,7 +287,8 @@ require_ssl_reuse=NO
 force_local_logins_ssl=YES
 force_local_data_ssl=YES
 EOF
-  setsid vsftpd "$d/vsftpd.conf" </dev/null >>"$DIR/logs/starttls-vsftpd.log" 2>&1 &
+  # vsftpd writes its start-up errors ("500 OOPS: ...") to standard input.
+  setsid vsftpd "$d/vsftpd.conf" >>"$DIR/logs/starttls-vsftpd.log" 2>&1 0>&1 &
   record_pid starttls-vsftpd $!
 }
 
@@ -402,6 +404,10 @@ bind-address = $HOST
 port = $(starttls_port mysql)
 skip-networking = 0
 skip-name-resolve
+# A scan's many aborted handshakes must not get 127.0.0.1 blocked ("Host is
+# blocked because of many connection errors").
+max_connect_errors = 4294967295
+host_cache_size = 0
 ssl_cert = $d/tls/server.chain.pem
 ssl_key = $d/tls/server.key
 ssl_ca = $d/tls/ca.pem
