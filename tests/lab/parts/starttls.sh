@@ -5,6 +5,8 @@
 #
 #   18510 smtp          postfix smtpd: EHLO, STARTTLS (TLS optional)
 #   18511 submission    postfix smtpd: EHLO, STARTTLS (TLS required before mail)
+#                       (postfix's own TLS defaults: TLS 1.0 to 1.3, and anonymous
+#                       suites too, as opportunistic TLS allows)
 #   18512 imap          dovecot: STARTTLS
 #   18513 pop3          dovecot: STLS
 #   18514 ftp           vsftpd: AUTH TLS
@@ -280,7 +282,9 @@ ssl_enable=YES
 rsa_cert_file=$DIR/certs/good.chain.pem
 rsa_private_key_file=$DIR/certs/good.key
 ssl_ciphers=HIGH
-ssl_tlsv1=NO
+# vsftpd 3.0.3 names AUTH TLS in its FEAT reply only with ssl_tlsv1=YES (its
+# default); which versions it then negotiates is up to OpenSSL.
+ssl_tlsv1=YES
 ssl_sslv2=NO
 ssl_sslv3=NO
 require_ssl_reuse=NO
