@@ -43,13 +43,17 @@ Stable API (other lab servers import it; keep these signatures):
       Threaded TCP server on HOST (loopback only) calling handler(sock, first_bytes)
       per connection in its own thread; FIRST_BYTES is the client's complete first
       message as read by read_first_message() (what parse_client_hello takes).
+      A client whose first message is incomplete, oversized or neither TLS nor
+      SSLv2 is closed without calling the handler. The handler owns SOCK until it
+      returns (serve() closes it then); its timeout is whatever the last read left,
+      so set your own or read through read_record() / send_and_close().
 
 More builders share the naming: *_msg() functions return a bare handshake
 message (4-byte header + body) so several can be packed into one record with
 handshake_record(); ecdhe_server_key_exchange(), dhe_server_key_exchange(),
 rsa_export_server_key_exchange(), sslv2_server_hello(), sslv2_error(),
-load_pem_chain(). For test clients: build_client_hello(),
-build_sslv2_client_hello(), read_server_answer().
+change_cipher_spec(), load_pem_chain(), send_and_close(). For test clients:
+build_client_hello(), build_sslv2_client_hello(), read_server_answer(), exchange().
 
 Every read is bounded in size and time: a client that sends too much, too
 little or nothing is dropped, never waited on for ever.
@@ -510,6 +514,11 @@ def server_hello_done_msg():
 
 def server_hello_done(version):
     return handshake_record(version, server_hello_done_msg())
+
+
+def change_cipher_spec(version):
+    """A ChangeCipherSpec record (RFC 5246 §7.1)."""
+    return record(CHANGE_CIPHER_SPEC, version, b"\x01")
 
 
 def alert(level, desc, version):
