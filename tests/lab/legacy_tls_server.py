@@ -188,13 +188,17 @@ class Server:
         try:
             hello = ft.parse_client_hello(first)
         except ft.ParseError:
-            if first[:1] in (b"\x16",):
+            if first[:1] == bytes([ft.HANDSHAKE]):
                 ft.send_and_close(sock, ft.alert(ft.FATAL, ft.DECODE_ERROR, ft.TLS10))
             return
         if hello.is_sslv2 and hello.version == ft.SSL2:
             self.answer_sslv2(sock, hello)
-        else:
+            return
+        try:
             self.answer_tls(sock, hello)
+        except ft.ParseError:
+            # A malformed extension (read lazily, when a choice needs it).
+            ft.send_and_close(sock, ft.alert(ft.FATAL, ft.DECODE_ERROR, min(max(hello.version, SSL3), TLS12)))
 
     def answer_sslv2(self, sock, hello):
         if ft.SSL2 not in self.profile.versions:
