@@ -277,6 +277,8 @@ pasv_enable=NO
 port_enable=NO
 secure_chroot_dir=$d/empty
 xferlog_enable=NO
+# A session outlives the listener that lab.sh stops: end idle ones soon.
+idle_session_timeout=20
 vsftpd_log_file=$DIR/logs/starttls-vsftpd.log
 ssl_enable=YES
 rsa_cert_file=$DIR/certs/good.chain.pem
@@ -379,6 +381,9 @@ ssl = on
 ssl_cert_file = '$d/tls/server.chain.pem'
 ssl_key_file = '$d/tls/server.key'
 shared_buffers = 16MB
+# lab.sh stops servers with SIGTERM, a "smart" shutdown that waits for every
+# session: a client that connected and went silent must not hold it up long.
+authentication_timeout = 5s
 max_connections = 40
 fsync = off
 logging_collector = off
