@@ -360,7 +360,9 @@ EOF
 }
 
 # PostgreSQL: initdb refuses root, so the cluster belongs to the postgres user.
-starttls_start_postgres() {
+# starttls_prepare_postgres: its directories and configuration, and the cluster
+# itself on the first start.
+starttls_prepare_postgres() {
   local d="$DIR/starttls/postgres" bin=/usr/lib/postgresql/15/bin
   [ -x "$bin/postgres" ] || die "PostgreSQL 15 not found (install postgresql)"
   mkdir -p "$d/run"
@@ -389,13 +391,19 @@ fsync = off
 logging_collector = off
 EOF
   chown postgres: "$d/data/postgresql.auto.conf"
+}
+
+starttls_start_postgres() {
+  local d="$DIR/starttls/postgres" bin=/usr/lib/postgresql/15/bin
   setsid setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" -D "$d/data" \
     </dev/null >>"$DIR/logs/starttls-postgres.log" 2>&1 &
   record_pid starttls-postgres $!
 }
 
 # MariaDB: its own datadir, socket and pid file; mariadbd drops to the mysql user.
-starttls_start_mariadb() {
+# starttls_prepare_mariadb: its directories and configuration, and the data
+# directory itself on the first start.
+starttls_prepare_mariadb() {
   local d="$DIR/starttls/mariadb"
   command -v mariadbd >/dev/null || die "mariadbd not found (install mariadb-server)"
   mkdir -p "$d/run"
@@ -426,10 +434,15 @@ performance_schema = OFF
 EOF
   if [ ! -d "$d/data/mysql" ]; then
     rm -rf "$d/data"
-    mariadb-install-db --defaults-file="$d/my.cnf" --user=mysql --skip-test-db \
+    # --skip-name-resolve: no look-up of this host's name (grants name 127.0.0.1).
+    mariadb-install-db --defaults-file="$d/my.cnf" --user=mysql --skip-test-db --skip-name-resolve \
       --auth-root-authentication-method=normal >>"$DIR/logs/starttls-mariadb.log" 2>&1 ||
       die "mariadb-install-db failed (see $DIR/logs/starttls-mariadb.log)"
   fi
+}
+
+starttls_start_mariadb() {
+  local d="$DIR/starttls/mariadb"
   setsid mariadbd --defaults-file="$d/my.cnf" </dev/null >>"$DIR/logs/starttls-mariadb.log" 2>&1 &
   record_pid starttls-mariadb $!
 }
@@ -463,6 +476,14 @@ starttls_start() {
   starttls_start_vsftpd
   starttls_start_slapd
   starttls_start_prosody
+  # The databases' first-start initialisation takes seconds: both at once.
+  local prep_pg prep_my
+  starttls_prepare_postgres &
+  prep_pg=$!
+  starttls_prepare_mariadb &
+  prep_my=$!
+  wait "$prep_pg" || die "PostgreSQL could not be set up (see $DIR/logs/starttls-postgres.log)"
+  wait "$prep_my" || die "MariaDB could not be set up (see $DIR/logs/starttls-mariadb.log)"
   starttls_start_postgres
   starttls_start_mariadb
   local line name port _sc _svc server
