@@ -97,7 +97,7 @@ starttls_pkg_version() {
 starttls_server_name() {
   case "$1" in
     postfix) echo "postfix $(starttls_pkg_version postfix)" ;;
-    front) echo "starttls_front.py (test front, Python ssl, $(openssl version | awk '{print $1, $2}'))" ;;
+    front) echo "starttls_front.py (test front, Python ssl, $("$(python_bin)" -c 'import ssl; print(*ssl.OPENSSL_VERSION.split()[:2])'))" ;;
     dovecot) echo "dovecot $(starttls_pkg_version dovecot-core)" ;;
     vsftpd) echo "vsftpd $(starttls_pkg_version vsftpd)" ;;
     slapd) echo "slapd $(starttls_pkg_version slapd)" ;;
@@ -504,19 +504,19 @@ starttls_probe() {
 }
 
 starttls_verify() {
-  local line name port sc out bad=0 proto
+  local line name port sc out bad=0 suite
   for line in "${STARTTLS_ENDPOINTS[@]}"; do
     read -r name port sc _ <<<"$line"
     out=$(starttls_probe "$name" "$port" "$sc")
-    # "New, VERSION, Cipher is SUITE": VERSION is the negotiated one for TLS 1.3,
-    # the suite's minimum otherwise (s_client quits before its "Protocol :" line).
-    proto=$(sed -n 's/^New, \([^,]*\), Cipher is \(.*\)/\2/p' <<<"$out" | sed -n 1p)
+    # The suite from "New, VERSION, Cipher is SUITE" (with stdin at EOF s_client
+    # may quit before its "Protocol :" line).
+    suite=$(sed -n 's/^New, [^,]*, Cipher is \(.*\)/\1/p' <<<"$out" | sed -n 1p)
     # s_client goes on with the handshake when the server did not offer STARTTLS.
     if grep -qi "didn't find starttls" <<<"$out"; then
       log "FAIL starttls-$name ($HOST:$port): the server does not offer STARTTLS ($sc)"
       bad=1
     elif grep -q 'Verify return code: 0 (ok)' <<<"$out"; then
-      log "ok   starttls-$name ($HOST:$port): STARTTLS $sc, cipher ${proto:-?}, verify code 0"
+      log "ok   starttls-$name ($HOST:$port): STARTTLS $sc, cipher ${suite:-?}, verify code 0"
     else
       log "FAIL starttls-$name ($HOST:$port): no verified STARTTLS ($sc) handshake: $(grep -m1 -iE 'error|verify return' <<<"$out")"
       bad=1
@@ -538,7 +538,7 @@ starttls_inventory() {
   local line name port sc svc server
   for line in "${STARTTLS_ENDPOINTS[@]}"; do
     read -r name port sc svc server <<<"$line"
-    echo "  # $port starttls-$name: $(starttls_server_name "$server")"
+    echo "  # $port starttls-$name: $(starttls_server_name "$(starttls_server "$server")")"
     echo "  - {name: starttls-$name, host: $HOST, port: $port, service: $svc, sni: $SNI, tags: [lab, starttls]}"
   done
 }
