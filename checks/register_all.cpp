@@ -8,6 +8,8 @@
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/tls_probe.hpp"
 #include "checks/tls/version_probe.hpp"
+#include "checks/tls/vuln_probe.hpp"
+#include "checks/tls/vulnerability.hpp"
 
 namespace conformscan::checks {
 
@@ -18,11 +20,13 @@ void register_all_probes(core::ProbeRegistry& registry) {
     tls::register_suite_probe(registry);
     tls::register_feature_probe(registry);
     tls::register_group_probe(registry);
+    tls::register_vuln_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {
     net::register_net_checks(registry);
     tls::register_tls_checks(registry);
+    core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
 }
 

@@ -10,6 +10,7 @@
 #include "checks/generic/generic_checks.hpp"
 #include "checks/net/net_checks.hpp"
 #include "checks/tls/tls_checks.hpp"
+#include "checks/tls/vulnerability.hpp"
 #include "scanner/core/params.hpp"
 
 namespace conformscan::checks {
@@ -55,6 +56,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::CheckRegistry registry;
     net::register_net_checks(registry);
     tls::register_tls_checks(registry);
+    core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
     // The catalogue: adding a check type adds one line here.
     const std::vector<std::string> catalogue{
@@ -63,7 +65,8 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",          "tls.extensions",
         "tls.fallback_scsv",     "tls.forward_secrecy",    "tls.heartbeat",            "tls.key_exchange",
-        "tls.protocol_versions", "tls.renegotiation",      "tls.server_preference"};
+        "tls.protocol_versions", "tls.renegotiation",      "tls.server_preference",
+        "tls.vulnerability"};
     std::vector<std::string> registered;
     for (const auto* d : registry.all()) registered.push_back(d->name);
     ASSERT_EQ(registered, catalogue);
