@@ -5,6 +5,8 @@
 #include "checks/net/tcp_probe.hpp"
 #include "checks/tls/feature_probe.hpp"
 #include "checks/tls/group_probe.hpp"
+#include "checks/tls/sigalg_probe.hpp"
+#include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/tls_probe.hpp"
 #include "checks/tls/version_probe.hpp"
@@ -20,12 +22,14 @@ void register_all_probes(core::ProbeRegistry& registry) {
     tls::register_suite_probe(registry);
     tls::register_feature_probe(registry);
     tls::register_group_probe(registry);
+    tls::register_sigalg_probe(registry);
     tls::register_vuln_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {
     net::register_net_checks(registry);
     tls::register_tls_checks(registry);
+    core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
 }

@@ -9,6 +9,7 @@
 
 #include "checks/generic/generic_checks.hpp"
 #include "checks/net/net_checks.hpp"
+#include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/vulnerability.hpp"
 #include "scanner/core/params.hpp"
@@ -56,6 +57,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::CheckRegistry registry;
     net::register_net_checks(registry);
     tls::register_tls_checks(registry);
+    core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
     // The catalogue: adding a check type adds one line here.
@@ -66,6 +68,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",          "tls.extensions",
         "tls.fallback_scsv",     "tls.forward_secrecy",    "tls.heartbeat",            "tls.key_exchange",
         "tls.protocol_versions", "tls.renegotiation",      "tls.server_preference",
+        "tls.signature_algorithms",
         "tls.vulnerability"};
     std::vector<std::string> registered;
     for (const auto* d : registry.all()) registered.push_back(d->name);
