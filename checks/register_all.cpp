@@ -5,6 +5,8 @@
 #include "checks/net/tcp_probe.hpp"
 #include "checks/tls/feature_probe.hpp"
 #include "checks/tls/group_probe.hpp"
+#include "checks/tls/session_checks.hpp"
+#include "checks/tls/session_probe.hpp"
 #include "checks/tls/sigalg_probe.hpp"
 #include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
@@ -24,6 +26,7 @@ void register_all_probes(core::ProbeRegistry& registry) {
     tls::register_group_probe(registry);
     tls::register_sigalg_probe(registry);
     tls::register_vuln_probe(registry);
+    tls::register_session_probe(registry);
 }
 
 void register_all_checks(core::CheckRegistry& registry) {
@@ -31,6 +34,7 @@ void register_all_checks(core::CheckRegistry& registry) {
     tls::register_tls_checks(registry);
     core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());
+    tls::register_session_checks(registry);
     generic::register_generic_checks(registry);
 }
 

@@ -82,6 +82,18 @@ void from_json(const Json& j, VerifyIssue& f) {
     read_optional(j, "reason", f.reason);
 }
 
+void to_json(Json& j, const SctFacts& f) {
+    j = Json{{"source", f.source}, {"log_id", f.log_id}, {"timestamp", f.timestamp}, {"version", f.version}};
+}
+
+void from_json(const Json& j, SctFacts& f) {
+    require_object(j, "sct");
+    read_optional(j, "source", f.source);
+    read_optional(j, "log_id", f.log_id);
+    read_optional(j, "timestamp", f.timestamp);
+    read_optional(j, "version", f.version);
+}
+
 void to_json(Json& j, const TlsFacts& f) {
     const auto& v = f.verification;
     j = Json{{"sni", f.sni},
@@ -97,7 +109,14 @@ void to_json(Json& j, const TlsFacts& f) {
                {"issues", v.issues},
                {"verified_chain", v.verified_chain}}},
              {"ocsp_stapled", f.ocsp_stapled},
-             {"ocsp_status", f.ocsp_status}};
+             {"ocsp_status", f.ocsp_status},
+             {"ocsp_this_update", f.ocsp_this_update},
+             {"ocsp_next_update", f.ocsp_next_update},
+             {"ocsp_revocation_time", f.ocsp_revocation_time},
+             {"ocsp_for_leaf", f.ocsp_for_leaf},
+             {"ocsp_verified", f.ocsp_verified},
+             {"ocsp_verify_error", f.ocsp_verify_error},
+             {"scts", f.scts}};
 }
 
 void from_json(const Json& j, TlsFacts& f) {
@@ -119,6 +138,13 @@ void from_json(const Json& j, TlsFacts& f) {
     }
     read_optional(j, "ocsp_stapled", f.ocsp_stapled);
     read_optional(j, "ocsp_status", f.ocsp_status);
+    read_optional(j, "ocsp_this_update", f.ocsp_this_update);
+    read_optional(j, "ocsp_next_update", f.ocsp_next_update);
+    read_optional(j, "ocsp_revocation_time", f.ocsp_revocation_time);
+    read_optional(j, "ocsp_for_leaf", f.ocsp_for_leaf);
+    read_optional(j, "ocsp_verified", f.ocsp_verified);
+    read_optional(j, "ocsp_verify_error", f.ocsp_verify_error);
+    read_optional(j, "scts", f.scts);
 }
 
 core::Result<TlsFacts> parse_tls_facts(const Json& j) {

@@ -50,6 +50,14 @@ struct VerifyIssue {
     std::string reason;  // X509_verify_cert_error_string
 };
 
+// A Signed Certificate Timestamp (RFC 6962 §3.2); its log signature is not verified.
+struct SctFacts {
+    std::string source;     // "tls_extension" | "ocsp" | "certificate"
+    std::string log_id;     // hex of the 32-byte LogID (SHA-256 of the log's key)
+    std::string timestamp;  // ISO 8601 UTC
+    int version = 1;        // 1 for v1; 0 when unknown
+};
+
 struct TlsFacts {
     std::string sni;                 // the server name sent ("" when none)
     std::string version;             // negotiated: "TLSv1.3", "TLSv1.2", ...
@@ -69,6 +77,14 @@ struct TlsFacts {
     } verification;
     bool ocsp_stapled = false;
     std::string ocsp_status;  // "good" | "revoked" | "unknown" | "unparsed" | "" when none stapled
+    // The staple's SingleResponse for the leaf (RFC 6960 §4.2.1), ISO 8601 UTC.
+    std::string ocsp_this_update;
+    std::string ocsp_next_update;      // "" when the responder gave none
+    std::string ocsp_revocation_time;  // "" unless revoked
+    bool ocsp_for_leaf = false;        // a SingleResponse names the leaf (with the presented issuer)
+    bool ocsp_verified = false;        // signed by the presented issuer or its authorised responder
+    std::string ocsp_verify_error;     // why not ("" when verified or none stapled)
+    std::vector<SctFacts> scts;        // from the TLS extension, the staple and the leaf
 };
 
 void to_json(nlohmann::json& j, const PublicKeyFacts& f);
@@ -79,6 +95,8 @@ void to_json(nlohmann::json& j, const CertificateFacts& f);
 void from_json(const nlohmann::json& j, CertificateFacts& f);
 void to_json(nlohmann::json& j, const VerifyIssue& f);
 void from_json(const nlohmann::json& j, VerifyIssue& f);
+void to_json(nlohmann::json& j, const SctFacts& f);
+void from_json(const nlohmann::json& j, SctFacts& f);
 void to_json(nlohmann::json& j, const TlsFacts& f);
 void from_json(const nlohmann::json& j, TlsFacts& f);
 // from_json that never throws.

@@ -20,6 +20,7 @@
 #include "checks/tls/chain_verify.hpp"
 #include "checks/tls/handshake_driver.hpp"
 #include "checks/tls/openssl_ptr.hpp"
+#include "checks/tls/staple_reader.hpp"
 #include "checks/tls/tls_facts.hpp"
 
 namespace conformscan::checks::tls {
@@ -123,6 +124,7 @@ void read_session_facts(SSL* ssl, TlsFacts& facts) {
             facts.chain.push_back(certificate_facts(sk_X509_value(chain, i)));
     }
     facts.ocsp_status = ocsp_status(ssl, facts.ocsp_stapled);
+    read_staples(ssl, facts);  // staple dates and verification, SCTs
 }
 
 core::ProbeRecord failure(std::string why, net::SteadyClock::time_point started) {
@@ -154,6 +156,8 @@ core::ProbeRecord run_tls_probe(const core::Target& target, const core::ProbeOpt
     if (!facts.sni.empty() && SSL_set_tlsext_host_name(ssl.get(), facts.sni.c_str()) != 1)
         return failure(fmt::format("cannot send '{}' as SNI: {}", facts.sni, openssl_errors()), started);
     SSL_set_tlsext_status_type(ssl.get(), TLSEXT_STATUSTYPE_ocsp);  // RFC 6066 §8 status_request
+    if (!request_scts(ssl.get()))  // RFC 6962 §3.3 signed_certificate_timestamp
+        return failure("cannot ask for SCTs: " + openssl_errors(), started);
     if (SSL_set_alpn_protos(ssl.get(), kAlpnProtocols, sizeof kAlpnProtocols) != 0)  // 0 is success here
         return failure("cannot set ALPN: " + openssl_errors(), started);
 
@@ -189,7 +193,9 @@ void register_tls_probe(core::ProbeRegistry& registry) {
     d.description =
         "One TLS handshake through OpenSSL accepting every version and suite the library allows; "
         "records the negotiated version, suite and ALPN, the chain as presented, chain verification "
-        "against the trust store (dates and key strength excluded) and the stapled OCSP status.";
+        "against the trust store (dates and key strength excluded), the stapled OCSP response (status, "
+        "dates, verification against the presented issuer) and the SCTs from the TLS extension, the staple "
+        "and the certificate (log signatures not verified).";
     d.facts = {"tls.sni",
                "tls.version",
                "tls.cipher",
@@ -221,7 +227,17 @@ void register_tls_probe(core::ProbeRegistry& registry) {
                "tls.verification.issues[*].reason",
                "tls.verification.verified_chain",
                "tls.ocsp_stapled",
-               "tls.ocsp_status"};
+               "tls.ocsp_status",
+               "tls.ocsp_this_update",
+               "tls.ocsp_next_update",
+               "tls.ocsp_revocation_time",
+               "tls.ocsp_for_leaf",
+               "tls.ocsp_verified",
+               "tls.ocsp_verify_error",
+               "tls.scts[*].source",
+               "tls.scts[*].log_id",
+               "tls.scts[*].timestamp",
+               "tls.scts[*].version"};
     d.run = [](const core::Target& target, const core::ProbeOptions& options, const core::FactSet&) {
         try {
             return run_tls_probe(target, options);

@@ -9,6 +9,7 @@
 
 #include "checks/generic/generic_checks.hpp"
 #include "checks/net/net_checks.hpp"
+#include "checks/tls/session_checks.hpp"
 #include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
 #include "checks/tls/vulnerability.hpp"
@@ -57,6 +58,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::CheckRegistry registry;
     net::register_net_checks(registry);
     tls::register_tls_checks(registry);
+    tls::register_session_checks(registry);
     core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
@@ -65,9 +67,15 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "fact.at_least",         "fact.at_most",           "fact.forbid",              "fact.matches",
         "fact.require",          "net.port_closed",        "net.port_open",            "tls.certificate.hostname",
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
-        "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",          "tls.extensions",
+        "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",
+        "tls.early_data",
+        "tls.extensions",
         "tls.fallback_scsv",     "tls.forward_secrecy",    "tls.heartbeat",            "tls.key_exchange",
-        "tls.protocol_versions", "tls.renegotiation",      "tls.server_preference",
+        "tls.ocsp_stapling",
+        "tls.protocol_versions", "tls.renegotiation",
+        "tls.sct",
+        "tls.server_preference",
+        "tls.session_resumption",
         "tls.signature_algorithms",
         "tls.vulnerability"};
     std::vector<std::string> registered;
