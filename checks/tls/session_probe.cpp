@@ -37,6 +37,7 @@
 #include "checks/tls/certificate_facts.hpp"
 #include "checks/tls/handshake_driver.hpp"
 #include "checks/tls/openssl_ptr.hpp"
+#include "checks/tls/session_conn.hpp"
 #include "checks/tls/session_facts.hpp"
 #include "checks/tls/tls_facts.hpp"
 #include "checks/tls/wire/hello.hpp"
@@ -52,183 +53,15 @@ constexpr const char* kProbe = kTlsSessionProbe;
 // How long to wait for TLS 1.3 NewSessionTicket messages after the handshake
 // (servers send them right after it; a server sending none costs this once).
 constexpr milliseconds kTicketWait{1000};
-// What a server may send after the handshake while we wait for tickets or
-// for the renegotiation to end.
-constexpr std::size_t kMaxBytes = 256 * 1024;
-constexpr milliseconds kCloseNotifyWait{200};
-
-struct SessionDeleter {
-    void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
-};
-using SessionPtr = std::unique_ptr<SSL_SESSION, SessionDeleter>;
-
-// One TLS connection, its BIOs owned by the SSL. Pinned in memory: OpenSSL's
-// callbacks find it through the SSL's app data.
-struct Conn {
-    net::TcpSocket socket;
-    SslPtr ssl;
-    std::optional<wire::tls::Alert> alert;  // the last alert the server sent
-    std::vector<std::uint8_t> server_session_id;
-    SessionPtr ticket_session;  // the last session a TLS 1.3 NewSessionTicket made
-    std::size_t bytes_read = 0;
-};
-using ConnPtr = std::unique_ptr<Conn>;
-
-Conn* conn_of(const SSL* ssl) {
-    return static_cast<Conn*>(SSL_get_app_data(ssl));
-}
-
-void on_info(const SSL* ssl, int where, int ret) {
-    // SSL_CB_READ_ALERT only: our own alert is not the server's answer.
-    if ((where & SSL_CB_ALERT) == 0 || (where & SSL_CB_READ) == 0) return;
-    if (Conn* c = conn_of(ssl))
-        c->alert = wire::tls::Alert{static_cast<std::uint8_t>((ret >> 8) & 0xff),
-                                    static_cast<std::uint8_t>(ret & 0xff)};
-}
-
-// The ServerHello's session ID as sent (OpenSSL replaces a TLS 1.2 session's
-// ID with a hash of the ticket when one arrives).
-void on_message(int write_p, int, int content_type, const void* buf, std::size_t len, SSL* ssl, void*) {
-    if (write_p != 0 || content_type != SSL3_RT_HANDSHAKE || len < 4) return;
-    const auto* bytes = static_cast<const std::uint8_t*>(buf);
-    if (bytes[0] != SSL3_MT_SERVER_HELLO) return;
-    Conn* c = conn_of(ssl);
-    if (c == nullptr) return;
-    if (auto sh = wire::tls::parse_server_hello(std::span(bytes + 4, len - 4)))
-        c->server_session_id = sh->session_id;
-}
-
-int on_new_session(SSL* ssl, SSL_SESSION* session) {
-    Conn* c = conn_of(ssl);
-    if (c == nullptr || SSL_version(ssl) != TLS1_3_VERSION || !SSL_SESSION_is_resumable(session)) return 0;
-    c->ticket_session.reset(session);  // 1: we keep the reference
-    return 1;
-}
-
-core::Result<SslCtxPtr> make_context(int max_version) {
-    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-    if (!ctx) return core::make_error("openssl", "cannot create an SSL_CTX: " + openssl_errors());
-    SSL_CTX_set_min_proto_version(ctx.get(), max_version == TLS1_3_VERSION ? TLS1_3_VERSION : 0);
-    SSL_CTX_set_max_proto_version(ctx.get(), max_version);
-    SSL_CTX_set_security_level(ctx.get(), 0);
-    if (SSL_CTX_set_cipher_list(ctx.get(), "ALL:COMPLEMENTOFALL:@SECLEVEL=0") != 1)
-        return core::make_error("openssl", "cannot set the cipher list: " + openssl_errors());
-    // The probe carries no secrets: renegotiating with a server without RFC
-    // 5746 support is an observation, not a risk.
-    SSL_CTX_set_options(ctx.get(), SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
-    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
-    SSL_CTX_sess_set_new_cb(ctx.get(), on_new_session);
-    return ctx;
-}
 
 struct Probe {
     const core::Target& target;
     const core::ProbeOptions& options;
     std::string sni;
     TlsSessionFacts facts;
+    SessionConnector io{target, options, sni};
 
     void step(std::string line) { facts.steps.push_back(std::move(line)); }
-
-    // Why an SSL call did not complete: the server's alert, else OpenSSL's reason.
-    static core::Error tls_failure(const Conn& c) {
-        const std::string reason = openssl_errors();
-        if (c.alert) return core::make_error("alert", wire::tls::describe_alert(*c.alert));
-        return core::make_error("tls", reason);
-    }
-
-    static core::Result<void> flush(Conn& c, net::Deadline deadline) {
-        std::array<std::uint8_t, 16 * 1024> buf;
-        BIO* wbio = SSL_get_wbio(c.ssl.get());
-        while (BIO_ctrl_pending(wbio) > 0) {
-            const int n = BIO_read(wbio, buf.data(), static_cast<int>(buf.size()));
-            if (n <= 0) break;
-            if (auto sent = c.socket.send_all(std::span(buf.data(), static_cast<std::size_t>(n)), deadline); !sent)
-                return sent.error();
-        }
-        return {};
-    }
-
-    // Runs `op` (an SSL call, > 0 on success) until it succeeds, fails, the
-    // server closes, or the deadline passes, moving bytes between the socket
-    // and the BIOs. Error codes: alert, tls, closed, timeout, reset, size.
-    core::Result<int> drive(Conn& c, net::Deadline deadline, const std::function<int()>& op) {
-        std::array<std::uint8_t, 16 * 1024> buf;
-        for (;;) {
-            ERR_clear_error();
-            const int rc = op();
-            const int err = rc > 0 ? SSL_ERROR_NONE : SSL_get_error(c.ssl.get(), rc);
-            auto flushed = flush(c, deadline);  // what OpenSSL wrote, an alert included
-            if (rc > 0) return rc;
-            if (err == SSL_ERROR_ZERO_RETURN) return core::make_error("closed", "the server sent close_notify");
-            if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return tls_failure(c);
-            if (!flushed) return core::make_error("reset", "the server reset the connection");
-            if (err == SSL_ERROR_WANT_WRITE) continue;
-            if (net::SteadyClock::now() >= deadline) return core::make_error("timeout", "no answer in time");
-            auto n = c.socket.recv_some(buf, deadline);
-            if (!n) {
-                if (n.error().code == net::kErrTimeout) return core::make_error("timeout", "no answer in time");
-                return core::make_error("reset", "the server reset the connection");
-            }
-            if (*n == 0) return core::make_error("closed", "the server closed the connection");
-            c.bytes_read += *n;
-            if (c.bytes_read > kMaxBytes)
-                return core::make_error("size", fmt::format("the server sent more than {} KiB", kMaxBytes / 1024));
-            if (BIO_write(SSL_get_rbio(c.ssl.get()), buf.data(), static_cast<int>(*n)) != static_cast<int>(*n))
-                return core::make_error("tls", "cannot buffer the server's data");
-        }
-    }
-
-    net::Deadline op_deadline() const { return net::deadline_after(options.timeout); }
-
-    // A connected SSL in connect state, with SNI, before its handshake.
-    core::Result<ConnPtr> open(const SslCtxPtr& ctx, SSL_SESSION* session, bool no_ticket) {
-        auto socket = net::connect_target(target, options);
-        if (!socket) return socket.error();
-        ++facts.connections;
-        auto c = std::make_unique<Conn>();
-        c->socket = std::move(*socket);
-        c->ssl.reset(SSL_new(ctx.get()));
-        if (!c->ssl) return core::make_error("openssl", "cannot create an SSL object: " + openssl_errors());
-        BIO* rbio = BIO_new(BIO_s_mem());
-        BIO* wbio = BIO_new(BIO_s_mem());
-        if (rbio == nullptr || wbio == nullptr) {
-            BIO_free(rbio);
-            BIO_free(wbio);
-            return core::make_error("openssl", "cannot allocate memory BIOs");
-        }
-        BIO_set_mem_eof_return(rbio, -1);  // empty means "wait for more"
-        SSL_set_bio(c->ssl.get(), rbio, wbio);
-        SSL_set_connect_state(c->ssl.get());
-        SSL_set_app_data(c->ssl.get(), c.get());
-        SSL_set_info_callback(c->ssl.get(), on_info);
-        SSL_set_msg_callback(c->ssl.get(), on_message);
-        if (no_ticket) SSL_set_options(c->ssl.get(), SSL_OP_NO_TICKET);
-        if (!sni.empty() && SSL_set_tlsext_host_name(c->ssl.get(), sni.c_str()) != 1)
-            return core::make_error("openssl", "cannot set SNI: " + openssl_errors());
-        if (session != nullptr && SSL_set_session(c->ssl.get(), session) != 1)
-            return core::make_error("openssl", "cannot set the session: " + openssl_errors());
-        return c;
-    }
-
-    core::Result<ConnPtr> connect(const SslCtxPtr& ctx, SSL_SESSION* session, bool no_ticket) {
-        auto c = open(ctx, session, no_ticket);
-        if (!c) return c;
-        SSL* ssl = (*c)->ssl.get();
-        if (auto done = drive(**c, op_deadline(), [ssl] { return SSL_do_handshake(ssl); }); !done)
-            return done.error();
-        return c;
-    }
-
-    void close(ConnPtr& c) {
-        if (!c) return;
-        ERR_clear_error();
-        (void)SSL_shutdown(c->ssl.get());
-        (void)flush(*c, net::deadline_after(std::min(options.timeout, kCloseNotifyWait)));
-        SSL_set_app_data(c->ssl.get(), nullptr);
-        c.reset();
-        ERR_clear_error();
-    }
 
     static std::string resumed_state(const Conn& c) {
         return std::string(SSL_session_reused(c.ssl.get()) == 1 ? kStateYes : kStateNo);
@@ -246,7 +79,7 @@ struct Probe {
         }
         c.alert.reset();
         SSL* ssl = c.ssl.get();
-        auto done = drive(c, op_deadline(), [ssl] { return SSL_do_handshake(ssl); });
+        auto done = io.drive(c, io.op_deadline(), [ssl] { return SSL_do_handshake(ssl); });
         if (done && SSL_renegotiate_pending(ssl) == 0) {
             f.client_renegotiation = "accepted";
             f.client_renegotiation_evidence = "the renegotiation handshake completed";
@@ -266,11 +99,11 @@ struct Probe {
 
     void tls12_phase(bool tls13_negotiated) {
         auto& r = facts.resumption;
-        auto ctx = make_context(TLS1_2_VERSION);
+        auto ctx = make_session_context(TLS1_2_VERSION);
         if (!ctx) return unknown_tls12(ctx.error().message);
         // 1: no ticket offered, so that a server that caches sessions sends an ID
         // (OpenSSL servers send an empty one when they issue a ticket).
-        auto c1 = connect(*ctx, nullptr, true);
+        auto c1 = io.connect(*ctx, nullptr, true);
         if (!c1) {
             // A TLS 1.3 server that refuses a TLS 1.2 hello speaks nothing older.
             if (tls13_negotiated && c1.error().code == "alert") {
@@ -287,13 +120,13 @@ struct Probe {
         r.session_id_issued = !(*c1)->server_session_id.empty() && by_id != nullptr;
         step(fmt::format("{} full handshake without ticket: session ID {}", facts.tls12_version,
                          r.session_id_issued ? "issued" : "empty"));
-        close(*c1);
+        io.close(*c1);
         r.session_id = std::string(kStateNo);
         if (!r.session_id_issued) facts.notes.push_back("session_id: the ServerHello carried an empty session ID");
 
         // 2: resumption by that ID, offering a ticket extension: a server with
         // tickets issues one, resumed or not (RFC 5077 §3.1).
-        auto c2 = connect(*ctx, r.session_id_issued ? by_id.get() : nullptr, false);
+        auto c2 = io.connect(*ctx, r.session_id_issued ? by_id.get() : nullptr, false);
         if (!c2) {
             if (r.session_id_issued) r.session_id = std::string(kStateUnknown);
             r.ticket = std::string(kStateUnknown);
@@ -316,12 +149,12 @@ struct Probe {
         if (!r.ticket_issued) {
             facts.notes.push_back("ticket: the server sent no NewSessionTicket");
             renegotiate(**c2);
-            return close(*c2);
+            return io.close(*c2);
         }
-        close(*c2);
+        io.close(*c2);
 
         // 3: resumption by the ticket.
-        auto c3 = connect(*ctx, ticketed.get(), false);
+        auto c3 = io.connect(*ctx, ticketed.get(), false);
         if (!c3) {
             r.ticket = std::string(kStateUnknown);
             step("resumption by ticket: " + c3.error().message);
@@ -330,7 +163,7 @@ struct Probe {
         r.ticket = resumed_state(**c3);
         step("resumption by ticket: " + std::string(r.ticket == kStateYes ? "resumed" : "full handshake"));
         renegotiate(**c3);
-        close(*c3);
+        io.close(*c3);
     }
     void set_renegotiation_unknown(const std::string& why) {
         facts.client_renegotiation = std::string(kStateUnknown);
@@ -355,24 +188,24 @@ struct Probe {
 
     // Reads after the handshake until a TLS 1.3 ticket arrives or kTicketWait passes.
     void await_ticket(Conn& c) {
-        const auto until = std::min(op_deadline(), net::deadline_after(kTicketWait));
+        const auto until = std::min(io.op_deadline(), net::deadline_after(kTicketWait));
         std::array<std::uint8_t, 4096> sink;
         SSL* ssl = c.ssl.get();
         while (!c.ticket_session && net::SteadyClock::now() < until) {
-            auto got = drive(c, until, [ssl, &sink] { return SSL_read(ssl, sink.data(), static_cast<int>(sink.size())); });
+            auto got = io.drive(c, until, [ssl, &sink] { return SSL_read(ssl, sink.data(), static_cast<int>(sink.size())); });
             if (!got) break;  // timeout, close or error: no (more) tickets
         }
     }
 
     void tls13_phase() {
         auto& r = facts.resumption;
-        auto ctx = make_context(TLS1_3_VERSION);
+        auto ctx = make_session_context(TLS1_3_VERSION);
         if (!ctx) return unknown_tls13(ctx.error().message);
-        auto c4 = connect(*ctx, nullptr, false);
+        auto c4 = io.connect(*ctx, nullptr, false);
         if (!c4) return unknown_tls13("the TLS 1.3 handshake failed: " + c4.error().message);
         await_ticket(**c4);
         SessionPtr ticket = std::move((*c4)->ticket_session);
-        close(*c4);
+        io.close(*c4);
         r.tls13_ticket_issued = ticket != nullptr;
         if (!ticket) {
             r.tls13_psk = std::string(kStateNo);
@@ -387,19 +220,19 @@ struct Probe {
         step(fmt::format("TLSv1.3 full handshake: ticket (lifetime {} s, max_early_data {})",
                          r.tls13_ticket_lifetime, facts.max_early_data));
 
-        auto c5 = open(*ctx, ticket.get(), false);
+        auto c5 = io.open(*ctx, ticket.get(), false);
         if (!c5) return unknown_resumption13(c5.error().message);
         SSL* ssl = (*c5)->ssl.get();
         if (facts.max_early_data > 0) {
             const std::string payload = early_payload().substr(0, static_cast<std::size_t>(facts.max_early_data));
             facts.early_data_sent = safe_text(payload);
             std::size_t written = 0;
-            auto sent = drive(**c5, op_deadline(), [ssl, &payload, &written] {
+            auto sent = io.drive(**c5, io.op_deadline(), [ssl, &payload, &written] {
                 return SSL_write_early_data(ssl, payload.data(), payload.size(), &written);
             });
             if (!sent) return unknown_resumption13("sending early data: " + sent.error().message);
         }
-        if (auto done = drive(**c5, op_deadline(), [ssl] { return SSL_do_handshake(ssl); }); !done)
+        if (auto done = io.drive(**c5, io.op_deadline(), [ssl] { return SSL_do_handshake(ssl); }); !done)
             return unknown_resumption13(done.error().message);
         r.tls13_psk = resumed_state(**c5);
         if (facts.max_early_data > 0) {
@@ -418,7 +251,7 @@ struct Probe {
         }
         step(fmt::format("TLSv1.3 resumption: {}, early data {}",
                          r.tls13_psk == kStateYes ? "resumed" : "full handshake", facts.early_data));
-        close(*c5);
+        io.close(*c5);
     }
 
     void unknown_tls13(const std::string& why) {
@@ -452,6 +285,7 @@ core::ProbeRecord run_session_probe(const core::Target& target, const core::Prob
         p.facts.notes.push_back("TLS 1.3 is not negotiated: TLS 1.3 resumption and early data are not applicable");
     }
     ERR_clear_error();
+    p.facts.connections = p.io.connections();
     core::ProbeRecord record;
     record.probe = kProbe;
     record.connections = static_cast<std::size_t>(p.facts.connections);
