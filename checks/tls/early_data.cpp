@@ -31,15 +31,19 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     if (state == kStateUnknown)
         return Outcome::error("the early data attempt was inconclusive (see the notes)", observed);
     if (state == "accepted" && policy == "forbidden")
-        return Outcome::fail(fmt::format("the server accepted {} bytes of 0-RTT early data (its ticket allows {}): "
-                                         "early data can be replayed (RFC 8446 §8)",
-                                         facts->early_data_sent.size(), facts->max_early_data),
-                             observed, expected);
-    if (state == "accepted") return Outcome::pass("the server accepts 0-RTT early data, which the rule allows", observed, expected);
+        return Outcome::fail(
+            fmt::format("the server accepted {} bytes of 0-RTT early data (its ticket allows {}): "
+                        "early data can be replayed (RFC 8446 §8)",
+                        facts->early_data_sent.size(), facts->max_early_data),
+            observed, expected);
+    if (state == "accepted")
+        return Outcome::pass("the server accepts 0-RTT early data, which the rule allows", observed,
+                             expected);
     if (state == "rejected")
-        return Outcome::pass(fmt::format("the ticket allows {} bytes of early data but the server rejected them",
-                                         facts->max_early_data),
-                             observed, expected);
+        return Outcome::pass(
+            fmt::format("the ticket allows {} bytes of early data but the server rejected them",
+                        facts->max_early_data),
+            observed, expected);
     return Outcome::pass("the server's TLS 1.3 ticket allows no early data (max_early_data_size 0)", observed,
                          expected);
 }
@@ -56,11 +60,12 @@ core::CheckDescriptor early_data_check() {
         "the server rejected it. `allowed` always passes, with the observation as evidence. not_applicable "
         "without TLS 1.3 or without a TLS 1.3 ticket. RFC 8446 §2.3, §8; RFC 8470.";
     d.facts = {kTlsSessionProbe};
-    d.params = {core::ParamSpec{.name = "policy",
-                                .type = core::ParamType::string,
-                                .description = "forbidden: early data must not be accepted; allowed: report only.",
-                                .default_value = "forbidden",
-                                .choices = {"forbidden", "allowed"}}};
+    d.params = {
+        core::ParamSpec{.name = "policy",
+                        .type = core::ParamType::string,
+                        .description = "forbidden: early data must not be accepted; allowed: report only.",
+                        .default_value = "forbidden",
+                        .choices = {"forbidden", "allowed"}}};
     d.examples = {"{}", "{policy: allowed}"};
     d.evaluate = guarded(evaluate);
     return d;

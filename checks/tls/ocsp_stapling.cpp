@@ -34,12 +34,14 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     const bool required = params.value("required", true);
     const bool verified = params.value("verified", true);
     const Json observed = staple_evidence(*facts);
-    const Json expected{{"required", required}, {"ocsp_status", "good"}, {"current", true}, {"verified", verified}};
+    const Json expected{
+        {"required", required}, {"ocsp_status", "good"}, {"current", true}, {"verified", verified}};
     if (!facts->ocsp_stapled) {
         if (required)
-            return Outcome::fail("the server staples no OCSP response (status_request, RFC 6066 §8)", observed,
-                                 expected);
-        return Outcome::pass("the server staples no OCSP response, which the rule allows", observed, expected);
+            return Outcome::fail("the server staples no OCSP response (status_request, RFC 6066 §8)",
+                                 observed, expected);
+        return Outcome::pass("the server staples no OCSP response, which the rule allows", observed,
+                             expected);
     }
     std::vector<std::string> problems;
     if (facts->ocsp_status != "good")
@@ -52,24 +54,28 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     if (!this_update) {
         if (facts->ocsp_status == "good") problems.push_back("the staple has no readable thisUpdate");
     } else if (*this_update > ctx.as_of) {
-        problems.push_back(fmt::format("the staple's thisUpdate {} is in the future", facts->ocsp_this_update));
+        problems.push_back(
+            fmt::format("the staple's thisUpdate {} is in the future", facts->ocsp_this_update));
     }
     if (!facts->ocsp_next_update.empty()) {
         const auto next_update = core::parse_time(facts->ocsp_next_update);
         if (!next_update)
             problems.push_back("the staple's nextUpdate cannot be read");
         else if (*next_update < ctx.as_of)
-            problems.push_back(fmt::format("the staple expired at its nextUpdate {}", facts->ocsp_next_update));
+            problems.push_back(
+                fmt::format("the staple expired at its nextUpdate {}", facts->ocsp_next_update));
     }
     if (verified && !facts->ocsp_verified)
-        problems.push_back(fmt::format("the staple does not verify against the presented issuer: {}",
-                                       facts->ocsp_verify_error.empty() ? "no reason recorded"
-                                                                        : facts->ocsp_verify_error));
-    if (!problems.empty()) return Outcome::fail(fmt::format("{}", fmt::join(problems, "; ")), observed, expected);
+        problems.push_back(
+            fmt::format("the staple does not verify against the presented issuer: {}",
+                        facts->ocsp_verify_error.empty() ? "no reason recorded" : facts->ocsp_verify_error));
+    if (!problems.empty())
+        return Outcome::fail(fmt::format("{}", fmt::join(problems, "; ")), observed, expected);
     return Outcome::pass(
-        fmt::format("the server staples a good, current OCSP response{} (thisUpdate {}{})",
-                    facts->ocsp_verified ? " signed for the presented issuer" : "", facts->ocsp_this_update,
-                    facts->ocsp_next_update.empty() ? ", no nextUpdate" : ", nextUpdate " + facts->ocsp_next_update),
+        fmt::format(
+            "the server staples a good, current OCSP response{} (thisUpdate {}{})",
+            facts->ocsp_verified ? " signed for the presented issuer" : "", facts->ocsp_this_update,
+            facts->ocsp_next_update.empty() ? ", no nextUpdate" : ", nextUpdate " + facts->ocsp_next_update),
         observed, expected);
 }
 
@@ -82,8 +88,10 @@ core::CheckDescriptor ocsp_stapling_check() {
     d.description =
         "Judges the OCSP response the tls probe's handshake received (status_request, RFC 6066 §8): fails "
         "when none is stapled and `required`, or when the stapled one is not \"good\" for the leaf, has a "
-        "thisUpdate in the future or a nextUpdate in the past (as of the scan), or — with `verified` — is not "
-        "signed by the presented issuer or a responder it authorised (RFC 6960 §4.2.2.2). The issuer is taken "
+        "thisUpdate in the future or a nextUpdate in the past (as of the scan), or — with `verified` — is "
+        "not "
+        "signed by the presented issuer or a responder it authorised (RFC 6960 §4.2.2.2). The issuer is "
+        "taken "
         "from the presented chain; trust in it is tls.certificate.trusted's matter.";
     d.facts = {kTlsProbe};
     d.params = {
@@ -91,10 +99,11 @@ core::CheckDescriptor ocsp_stapling_check() {
                         .type = core::ParamType::boolean,
                         .description = "Fail when no OCSP response is stapled.",
                         .default_value = true},
-        core::ParamSpec{.name = "verified",
-                        .type = core::ParamType::boolean,
-                        .description = "Require the staple's signature to verify against the presented issuer.",
-                        .default_value = true},
+        core::ParamSpec{
+            .name = "verified",
+            .type = core::ParamType::boolean,
+            .description = "Require the staple's signature to verify against the presented issuer.",
+            .default_value = true},
     };
     d.examples = {"{}", "{required: false}", "{verified: false}"};
     d.evaluate = guarded(evaluate);

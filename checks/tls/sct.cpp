@@ -30,17 +30,16 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
         counted.push_back(s);
         logs.insert(s.log_id);
     }
-    Json observed{{"scts", facts->scts},
-                  {"distinct_logs", logs.size()},
-                  {"log_signatures_verified", false}};
+    Json observed{{"scts", facts->scts}, {"distinct_logs", logs.size()}, {"log_signatures_verified", false}};
     const Json expected{{"min_count", min_count}, {"sources", sources}};
-    const auto where = sources.empty() ? std::string("from any source")
-                                       : fmt::format("from {}", fmt::join(sources, " or "));
+    const auto where =
+        sources.empty() ? std::string("from any source") : fmt::format("from {}", fmt::join(sources, " or "));
     if (static_cast<long>(logs.size()) < min_count)
-        return Outcome::fail(fmt::format("{} SCT(s) from {} distinct log(s) {}; at least {} required (RFC 6962 "
-                                         "§3.3; log signatures not verified)",
-                                         counted.size(), logs.size(), where, min_count),
-                             observed, expected);
+        return Outcome::fail(
+            fmt::format("{} SCT(s) from {} distinct log(s) {}; at least {} required (RFC 6962 "
+                        "§3.3; log signatures not verified)",
+                        counted.size(), logs.size(), where, min_count),
+            observed, expected);
     return Outcome::pass(fmt::format("{} SCT(s) from {} distinct log(s) {} (log signatures not verified)",
                                      counted.size(), logs.size(), where),
                          observed, expected);

@@ -65,7 +65,8 @@ core::Result<void> flush(Conn& c, net::Deadline deadline) {
     while (BIO_ctrl_pending(wbio) > 0) {
         const int n = BIO_read(wbio, buf.data(), static_cast<int>(buf.size()));
         if (n <= 0) break;
-        if (auto sent = c.socket.send_all(std::span(buf.data(), static_cast<std::size_t>(n)), deadline); !sent)
+        if (auto sent = c.socket.send_all(std::span(buf.data(), static_cast<std::size_t>(n)), deadline);
+            !sent)
             return sent.error();
     }
     return {};
@@ -111,7 +112,8 @@ core::Result<int> SessionConnector::drive(Conn& c, net::Deadline deadline, const
         if (*n == 0) return core::make_error("closed", "the server closed the connection");
         c.bytes_read += *n;
         if (c.bytes_read > kMaxBytes)
-            return core::make_error("size", fmt::format("the server sent more than {} KiB", kMaxBytes / 1024));
+            return core::make_error("size",
+                                    fmt::format("the server sent more than {} KiB", kMaxBytes / 1024));
         if (BIO_write(SSL_get_rbio(c.ssl.get()), buf.data(), static_cast<int>(*n)) != static_cast<int>(*n))
             return core::make_error("tls", "cannot buffer the server's data");
     }

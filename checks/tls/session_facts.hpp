@@ -56,7 +56,7 @@ struct TlsSessionFacts {
     // ticket allows none), "not_applicable" (no resumable TLS 1.3 ticket),
     // "unknown".
     std::string early_data = std::string(kStateNotApplicable);
-    std::string early_data_sent;  // what was sent as early data, escaped ("HEAD / HTTP/1.1...")
+    std::string early_data_sent;     // what was sent as early data, escaped ("HEAD / HTTP/1.1...")
     std::vector<std::string> steps;  // one line per connection, what it did and saw
     std::vector<std::string> notes;
     int connections = 0;

@@ -74,7 +74,8 @@ struct Probe {
         ERR_clear_error();
         if (SSL_renegotiate(c.ssl.get()) != 1) {
             f.client_renegotiation = std::string(kStateUnknown);
-            f.client_renegotiation_evidence = "the client could not start a renegotiation: " + openssl_errors();
+            f.client_renegotiation_evidence =
+                "the client could not start a renegotiation: " + openssl_errors();
             return;
         }
         c.alert.reset();
@@ -122,7 +123,8 @@ struct Probe {
                          r.session_id_issued ? "issued" : "empty"));
         io.close(*c1);
         r.session_id = std::string(kStateNo);
-        if (!r.session_id_issued) facts.notes.push_back("session_id: the ServerHello carried an empty session ID");
+        if (!r.session_id_issued)
+            facts.notes.push_back("session_id: the ServerHello carried an empty session ID");
 
         // 2: resumption by that ID, offering a ticket extension: a server with
         // tickets issues one, resumed or not (RFC 5077 §3.1).
@@ -192,7 +194,8 @@ struct Probe {
         std::array<std::uint8_t, 4096> sink;
         SSL* ssl = c.ssl.get();
         while (!c.ticket_session && net::SteadyClock::now() < until) {
-            auto got = io.drive(c, until, [ssl, &sink] { return SSL_read(ssl, sink.data(), static_cast<int>(sink.size())); });
+            auto got = io.drive(
+                c, until, [ssl, &sink] { return SSL_read(ssl, sink.data(), static_cast<int>(sink.size())); });
             if (!got) break;  // timeout, close or error: no (more) tickets
         }
     }
@@ -224,7 +227,8 @@ struct Probe {
         if (!c5) return unknown_resumption13(c5.error().message);
         SSL* ssl = (*c5)->ssl.get();
         if (facts.max_early_data > 0) {
-            const std::string payload = early_payload().substr(0, static_cast<std::size_t>(facts.max_early_data));
+            const std::string payload =
+                early_payload().substr(0, static_cast<std::size_t>(facts.max_early_data));
             facts.early_data_sent = safe_text(payload);
             std::size_t written = 0;
             auto sent = io.drive(**c5, io.op_deadline(), [ssl, &payload, &written] {
@@ -271,8 +275,8 @@ core::ProbeRecord run_session_probe(const core::Target& target, const core::Prob
     const auto started = std::chrono::steady_clock::now();
     const auto* tls_record = earlier.get("tls");
     if (tls_record == nullptr || tls_record->status != core::ProbeStatus::ok)
-        return core::ProbeRecord::failure(kProbe, tls_record ? "tls could not observe: " + tls_record->error
-                                                             : "tls facts are missing");
+        return core::ProbeRecord::failure(
+            kProbe, tls_record ? "tls could not observe: " + tls_record->error : "tls facts are missing");
     auto tls = parse_tls_facts(tls_record->data);
     if (!tls) return core::ProbeRecord::failure(kProbe, tls.error().describe());
 
@@ -282,7 +286,8 @@ core::ProbeRecord run_session_probe(const core::Target& target, const core::Prob
     if (tls13) {
         p.tls13_phase();
     } else {
-        p.facts.notes.push_back("TLS 1.3 is not negotiated: TLS 1.3 resumption and early data are not applicable");
+        p.facts.notes.push_back(
+            "TLS 1.3 is not negotiated: TLS 1.3 resumption and early data are not applicable");
     }
     ERR_clear_error();
     p.facts.connections = p.io.connections();

@@ -37,12 +37,14 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     const auto judge = [&](const std::string& method, bool want) {
         const auto& s = state_of(r, method);
         if (s == kStateNotApplicable) {
-            skipped.push_back(fmt::format("{} is not applicable (its protocol version is not spoken)", method));
+            skipped.push_back(
+                fmt::format("{} is not applicable (its protocol version is not spoken)", method));
         } else if (s != kStateYes && s != kStateNo) {
             unknown.push_back(method);
         } else {
             ++judged;
-            if (want && s == kStateNo) problems.push_back(fmt::format("resumption by {} is required but refused", method));
+            if (want && s == kStateNo)
+                problems.push_back(fmt::format("resumption by {} is required but refused", method));
             if (!want && s == kStateYes)
                 problems.push_back(fmt::format("resumption by {} is forbidden but accepted", method));
         }
@@ -57,14 +59,15 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     const auto with_notes = [&](std::string msg) {
         return skipped.empty() ? msg : fmt::format("{} ({})", msg, fmt::join(skipped, "; "));
     };
-    if (!problems.empty()) return Outcome::fail(with_notes(fmt::format("{}", fmt::join(problems, "; "))), observed, expected);
+    if (!problems.empty())
+        return Outcome::fail(with_notes(fmt::format("{}", fmt::join(problems, "; "))), observed, expected);
     if (!unknown.empty())
-        return Outcome::error(fmt::format("no conclusive observation of resumption by {}", fmt::join(unknown, ", ")),
-                              observed);
+        return Outcome::error(
+            fmt::format("no conclusive observation of resumption by {}", fmt::join(unknown, ", ")), observed);
     if (judged == 0 && !(required.empty() && forbidden.empty()))
         return Outcome::not_applicable(with_notes("none of the resumption methods the rule names applies"));
-    return Outcome::pass(with_notes(fmt::format("session_id: {}, ticket: {}, tls13_psk: {}", r.session_id, r.ticket,
-                                                r.tls13_psk)),
+    return Outcome::pass(with_notes(fmt::format("session_id: {}, ticket: {}, tls13_psk: {}", r.session_id,
+                                                r.ticket, r.tls13_psk)),
                          observed, expected);
 }
 

@@ -31,7 +31,7 @@ std::string hex(const unsigned char* p, std::size_t n) {
     return out;
 }
 
-int accept_any_sct(const CT_POLICY_EVAL_CTX*, const STACK_OF(SCT)*, void*) {
+int accept_any_sct(const CT_POLICY_EVAL_CTX*, const STACK_OF(SCT) *, void*) {
     return 1;
 }
 
@@ -55,7 +55,8 @@ const char* sct_source_name(sct_source_t source) {
 void verify_response(OCSP_BASICRESP* basic, X509* issuer, TlsFacts& facts) {
     X509StorePtr store(X509_STORE_new());
     X509StackPtr certs(sk_X509_new_null());
-    if (!store || !certs || X509_STORE_add_cert(store.get(), issuer) != 1 || !sk_X509_push(certs.get(), issuer)) {
+    if (!store || !certs || X509_STORE_add_cert(store.get(), issuer) != 1 ||
+        !sk_X509_push(certs.get(), issuer)) {
         facts.ocsp_verify_error = "cannot set up the verification: " + openssl_errors();
         return;
     }

@@ -56,7 +56,8 @@ protected:
         h.set_tls(f);
         return h.run(check, with);
     }
-    core::Outcome run_session(const char* check, const TlsSessionFacts& f, const Json& with = Json::object()) {
+    core::Outcome run_session(const char* check, const TlsSessionFacts& f,
+                              const Json& with = Json::object()) {
         h.set(kTlsSessionProbe, Json(f));
         return h.run(check, with);
     }
@@ -70,8 +71,9 @@ TEST_F(SessionChecks, SessionFactsRoundTrip) {
     auto back = parse_tls_session_facts(Json(f));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(Json(*back), Json(f));
-    EXPECT_FALSE(parse_tls_session_facts(Json{{"resumption", "yes"}}).ok());  // wrong type: an error, no throw
-    EXPECT_TRUE(parse_tls_session_facts(Json::object()).ok());               // old reports: defaults
+    EXPECT_FALSE(
+        parse_tls_session_facts(Json{{"resumption", "yes"}}).ok());  // wrong type: an error, no throw
+    EXPECT_TRUE(parse_tls_session_facts(Json::object()).ok());       // old reports: defaults
 }
 
 TEST_F(SessionChecks, OcspStaplingGoodCurrentVerifiedPasses) {
@@ -141,12 +143,13 @@ TEST_F(SessionChecks, SessionResumptionRequiredAndForbidden) {
     auto f = nginx_sessions();
     EXPECT_TRUE(has_status(run_session("tls.session_resumption", f, {{"required", {"ticket", "tls13_psk"}}}),
                            Status::pass));
-    auto o = run_session("tls.session_resumption", f,
-                         {{"required", {"session_id"}}, {"forbidden", {"ticket"}}});
+    auto o =
+        run_session("tls.session_resumption", f, {{"required", {"session_id"}}, {"forbidden", {"ticket"}}});
     EXPECT_TRUE(has_status(o, Status::fail));
     EXPECT_NE(o.message.find("session_id is required but refused"), std::string::npos) << o.message;
     EXPECT_NE(o.message.find("ticket is forbidden but accepted"), std::string::npos) << o.message;
-    EXPECT_FALSE(h.params("tls.session_resumption", {{"required", {"ticket"}}, {"forbidden", {"ticket"}}}).ok());
+    EXPECT_FALSE(
+        h.params("tls.session_resumption", {{"required", {"ticket"}}, {"forbidden", {"ticket"}}}).ok());
 }
 
 TEST_F(SessionChecks, SessionResumptionNotApplicableAndUnknown) {
@@ -154,12 +157,14 @@ TEST_F(SessionChecks, SessionResumptionNotApplicableAndUnknown) {
     tls13_only.resumption.tls13_psk = "yes";
     EXPECT_TRUE(has_status(run_session("tls.session_resumption", tls13_only, {{"forbidden", {"ticket"}}}),
                            Status::not_applicable));
-    auto o = run_session("tls.session_resumption", tls13_only, {{"forbidden", {"ticket"}}, {"required", {"tls13_psk"}}});
+    auto o = run_session("tls.session_resumption", tls13_only,
+                         {{"forbidden", {"ticket"}}, {"required", {"tls13_psk"}}});
     EXPECT_TRUE(has_status(o, Status::pass));
     EXPECT_NE(o.message.find("not applicable"), std::string::npos) << o.message;
     auto f = nginx_sessions();
     f.resumption.ticket = "unknown";
-    EXPECT_TRUE(has_status(run_session("tls.session_resumption", f, {{"forbidden", {"ticket"}}}), Status::error));
+    EXPECT_TRUE(
+        has_status(run_session("tls.session_resumption", f, {{"forbidden", {"ticket"}}}), Status::error));
 }
 
 TEST_F(SessionChecks, EarlyData) {
@@ -183,7 +188,8 @@ TEST_F(SessionChecks, EarlyData) {
 TEST_F(SessionChecks, RenegotiationClientInitiated) {
     const auto& d = h.check("tls.renegotiation");
     // The default keeps the rule's meaning and its probes.
-    EXPECT_EQ(d.needed_probes(*h.params("tls.renegotiation", Json::object())), std::vector<std::string>{"tls_features"});
+    EXPECT_EQ(d.needed_probes(*h.params("tls.renegotiation", Json::object())),
+              std::vector<std::string>{"tls_features"});
     EXPECT_EQ(d.needed_probes(*h.params("tls.renegotiation", {{"client_initiated", "forbidden"}})),
               (std::vector<std::string>{"tls_features", "tls_session"}));
     fixtures::set_features(h, fixtures::modern_features());
