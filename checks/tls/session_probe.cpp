@@ -194,8 +194,11 @@ struct Probe {
         std::array<std::uint8_t, 4096> sink;
         SSL* ssl = c.ssl.get();
         while (!c.ticket_session && net::SteadyClock::now() < until) {
-            auto got = io.drive(
-                c, until, [ssl, &sink] { return SSL_read(ssl, sink.data(), static_cast<int>(sink.size())); });
+            // A ticket processed inside SSL_read ends the wait at once, not at the deadline.
+            auto got = io.drive(c, until, [ssl, &sink, &c] {
+                const int rc = SSL_read(ssl, sink.data(), static_cast<int>(sink.size()));
+                return rc <= 0 && c.ticket_session ? 1 : rc;
+            });
             if (!got) break;  // timeout, close or error: no (more) tickets
         }
     }
