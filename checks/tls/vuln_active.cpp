@@ -324,4 +324,23 @@ VulnerabilityFact test_ticketbleed(const core::Target& target, const core::Probe
     return judge_ticketbleed(spec.session_id, *a.server_hello, 2);
 }
 
+VulnerabilityFact test_crime_sslv3(const core::Target& target, const core::ProbeOptions& options) {
+    constexpr std::string_view n = "crime";
+    constexpr std::uint8_t kDeflate = 1;  // RFC 3749 §2
+    auto spec = hello_for_version(wt::kSsl3, target);
+    spec.cipher_suites = legacy_suite_codes();
+    spec.compression_methods = {kDeflate, 0};
+    auto a = exchange_hello(target, options, wt::encode_client_hello_records(spec));
+    if (a.outcome != HelloAttempt::Outcome::server_hello || !a.server_hello)
+        return make_vuln(n, kInconclusive, "an SSLv3 hello offering DEFLATE got no ServerHello: " + a.detail, 1);
+    if (a.server_hello->compression_method == kDeflate)
+        return make_vuln(n, kVulnerable, "the SSLv3 ServerHello picked deflate compression", 1);
+    if (a.server_hello->compression_method == 0)
+        return make_vuln(n, kNotVulnerable, "offered DEFLATE and NULL, the SSLv3 ServerHello picked NULL", 1);
+    return make_vuln(n, kInconclusive,
+                     fmt::format("the SSLv3 ServerHello picked compression method {}, which was not offered",
+                                 a.server_hello->compression_method),
+                     1);
+}
+
 }  // namespace conformscan::checks::tls

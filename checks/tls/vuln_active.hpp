@@ -65,5 +65,9 @@ VulnerabilityFact test_robot(const core::Target& target, const core::ProbeOption
                              const EarlierFacts& facts);
 VulnerabilityFact test_ticketbleed(const core::Target& target, const core::ProbeOptions& options,
                                    const EarlierFacts& facts);
+// CRIME where tls_features could not see compression: its hellos to a server
+// whose highest version is SSL 3.0 offer no DEFLATE. One SSL 3.0 hello that
+// offers DEFLATE and NULL (RFC 3749 §2; SSL 3.0 has the same field).
+VulnerabilityFact test_crime_sslv3(const core::Target& target, const core::ProbeOptions& options);
 
 }  // namespace conformscan::checks::tls

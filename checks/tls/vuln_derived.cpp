@@ -182,7 +182,7 @@ VulnerabilityFact crime(const EarlierFacts& f) {
     if (!ft.compression_observed)
         return make_vuln(n, kInconclusive, "no hello offering DEFLATE got a ServerHello");
     if (ft.probed_version == "SSLv3")
-        return make_vuln(n, kInconclusive, "the feature hello was SSLv3, which did not offer DEFLATE");
+        return make_vuln(n, kInconclusive, "the feature hello was SSLv3, which did not offer DEFLATE (the probe asks once more)");
     return make_vuln(n, kNotVulnerable,
                      fmt::format("offered DEFLATE and NULL, the {} ServerHello picked NULL", ft.probed_version));
 }

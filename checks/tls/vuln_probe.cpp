@@ -20,6 +20,9 @@ core::ProbeRecord run_vulns(const core::Target& target, const core::ProbeOptions
 
     TlsVulnsFacts out;
     out.vulnerabilities = derive_vulnerabilities(facts);
+    if (facts.features && facts.features->probed_version == "SSLv3" &&
+        out.vulnerabilities["crime"].status == kInconclusive)
+        out.vulnerabilities["crime"] = test_crime_sslv3(target, options);
     out.vulnerabilities["heartbleed"] = test_heartbleed(target, options, facts);
     out.vulnerabilities["ccs_injection"] = test_ccs_injection(target, options, facts);
     out.vulnerabilities["robot"] = test_robot(target, options, facts);
@@ -46,8 +49,9 @@ void register_vuln_probe(core::ProbeRegistry& registry) {
         "the tls_versions, tls_suites, tls_features and tls_groups facts (no connection). Heartbleed, CCS "
         "injection, ROBOT and Ticketbleed are tested on connections of their own, each only when its "
         "precondition holds (heartbeat acknowledged; a version up to TLS 1.2; a TLS_RSA suite; session "
-        "tickets): 0 to 14 connections. Each verdict is vulnerable, not_vulnerable, inconclusive or "
-        "not_applicable; ambiguous evidence is inconclusive, never vulnerable.";
+        "tickets), and CRIME when SSL 3.0 is the highest version (its feature hellos offer no DEFLATE): 0 to "
+        "15 connections. Each verdict is vulnerable, not_vulnerable, inconclusive or not_applicable; "
+        "ambiguous evidence is inconclusive, never vulnerable.";
     d.facts = {"tls_vulns.vulnerabilities.<name>.status", "tls_vulns.vulnerabilities.<name>.evidence",
                "tls_vulns.vulnerabilities.<name>.cve", "tls_vulns.vulnerabilities.<name>.connections",
                "tls_vulns.vulnerabilities.<name>.details", "tls_vulns.connections"};
