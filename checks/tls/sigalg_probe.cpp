@@ -333,7 +333,9 @@ Tls13Answer tls13_handshake(Context& ctx, SSL_CTX* ssl_ctx, const std::vector<st
         if (done) send_close_notify(ssl.get(), *socket, std::min(deadline, net::deadline_after(std::chrono::milliseconds(200))));
     } else if (!capture.error.empty()) {
         out.detail = "malformed CertificateVerify: " + capture.error;
-    } else if (!done && io.alert_received && io.bytes_read > 0) {
+    } else if (!done && (io.alert_received || done.error().message.rfind("connection closed by the server", 0) == 0 ||
+                         done.error().message.rfind("connection reset by the server", 0) == 0)) {
+        // An alert or a hang-up instead of a signature, as the raw hellos count it.
         out.kind = Tls13Answer::Kind::refused;
         out.detail = done.error().message;
     } else {
