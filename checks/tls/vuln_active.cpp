@@ -91,36 +91,43 @@ VulnerabilityFact judge_heartbleed(const Reaction& r, std::size_t sent, int conn
         case Kind::heartbeat: {
             auto msg = wt::parse_heartbeat_message(r.fragment);
             if (!msg)
-                return make_vuln(n, kInconclusive,
-                                 "the server answered with a malformed heartbeat message: " + msg.error().describe(),
-                                 connections);
+                return make_vuln(
+                    n, kInconclusive,
+                    "the server answered with a malformed heartbeat message: " + msg.error().describe(),
+                    connections);
             if (msg->type == wt::heartbeat_type::kResponse && msg->payload.size() > sent)
-                return make_vuln(n, kVulnerable,
-                                 fmt::format("a heartbeat request carrying {} payload bytes but declaring {} got a "
-                                             "response with {} payload bytes: {} bytes of server memory leaked",
-                                             sent, kHeartbeatClaimedLength, msg->payload.size(),
-                                             msg->payload.size() - sent),
-                                 connections);
-            return make_vuln(n, kNotVulnerable,
-                             fmt::format("the heartbeat answer carried {} payload bytes, no more than the {} sent",
-                                         msg->payload.size(), sent),
-                             connections);
+                return make_vuln(
+                    n, kVulnerable,
+                    fmt::format("a heartbeat request carrying {} payload bytes but declaring {} got a "
+                                "response with {} payload bytes: {} bytes of server memory leaked",
+                                sent, kHeartbeatClaimedLength, msg->payload.size(),
+                                msg->payload.size() - sent),
+                    connections);
+            return make_vuln(
+                n, kNotVulnerable,
+                fmt::format("the heartbeat answer carried {} payload bytes, no more than the {} sent",
+                            msg->payload.size(), sent),
+                connections);
         }
         case Kind::alert:
             return make_vuln(n, kNotVulnerable,
-                             "the oversized heartbeat request was answered with " + r.describe(), connections);
+                             "the oversized heartbeat request was answered with " + r.describe(),
+                             connections);
         case Kind::closed:
-            return make_vuln(n, kNotVulnerable, "the server closed the connection on the oversized heartbeat request",
+            return make_vuln(n, kNotVulnerable,
+                             "the server closed the connection on the oversized heartbeat request",
                              connections);
         case Kind::timeout:
-            return make_vuln(n, kNotVulnerable,
-                             "no answer to the oversized heartbeat request: discarded as RFC 6520 §4 requires",
-                             connections);
+            return make_vuln(
+                n, kNotVulnerable,
+                "no answer to the oversized heartbeat request: discarded as RFC 6520 §4 requires",
+                connections);
         case Kind::other_record:
         case Kind::malformed:
             break;
     }
-    return make_vuln(n, kInconclusive, "unexpected answer to the heartbeat request: " + r.describe(), connections);
+    return make_vuln(n, kInconclusive, "unexpected answer to the heartbeat request: " + r.describe(),
+                     connections);
 }
 
 VulnerabilityFact test_heartbleed(const core::Target& target, const core::ProbeOptions& options,
@@ -138,7 +145,8 @@ VulnerabilityFact test_heartbleed(const core::Target& target, const core::ProbeO
     if (!ft.heartbeat)
         return make_vuln(n, kVulnNotApplicable, "the server does not acknowledge the heartbeat extension");
     auto plan = legacy_hello(facts);
-    if (plan.version == 0) return make_vuln(n, kInconclusive, "no version from SSLv3 to TLS 1.2 to test with");
+    if (plan.version == 0)
+        return make_vuln(n, kInconclusive, "no version from SSLv3 to TLS 1.2 to test with");
     auto spec = spec_for(plan, target);
     spec.heartbeat = true;
     RawSession session(target, options, wt::encode_client_hello_records(spec));
@@ -158,14 +166,15 @@ VulnerabilityFact judge_ccs_injection(const Reaction& r, int connections) {
     if (r.kind == Kind::alert && r.alert) {
         const auto d = r.alert->description;
         if (d == kAlertBadRecordMac || d == kAlertDecryptionFailed)
-            return make_vuln(n, kVulnerable,
-                             "the server accepted a ChangeCipherSpec before any key exchange: the record after it "
-                             "failed decryption under the null master secret (" +
-                                 r.describe() + ")",
-                             connections);
+            return make_vuln(
+                n, kVulnerable,
+                "the server accepted a ChangeCipherSpec before any key exchange: the record after it "
+                "failed decryption under the null master secret (" +
+                    r.describe() + ")",
+                connections);
         if (d == kAlertUnexpectedMessage)
-            return make_vuln(n, kNotVulnerable, "the early ChangeCipherSpec was rejected with " + r.describe(),
-                             connections);
+            return make_vuln(n, kNotVulnerable,
+                             "the early ChangeCipherSpec was rejected with " + r.describe(), connections);
         return make_vuln(n, kNotVulnerable, "the early ChangeCipherSpec was refused with " + r.describe(),
                          connections);
     }
@@ -184,16 +193,18 @@ VulnerabilityFact test_ccs_injection(const core::Target& target, const core::Pro
     if (!facts.versions) return make_vuln(n, kInconclusive, facts.versions_error);
     auto plan = legacy_hello(facts);
     if (plan.version == 0)
-        return make_vuln(n, kVulnNotApplicable,
-                         "no version from SSLv3 to TLS 1.2 is accepted (TLS 1.3 has no early ChangeCipherSpec "
-                         "state)");
+        return make_vuln(
+            n, kVulnNotApplicable,
+            "no version from SSLv3 to TLS 1.2 is accepted (TLS 1.3 has no early ChangeCipherSpec "
+            "state)");
     RawSession session(target, options, wt::encode_client_hello_records(spec_for(plan, target)));
     if (!session.ready()) return make_vuln(n, kInconclusive, first_flight_failure(session), 1);
     const auto version = session.server_hello()->selected_version;
     auto ccs = wt::encode_change_cipher_spec(version);
     auto twice = ccs;
     twice.insert(twice.end(), ccs.begin(), ccs.end());
-    if (!session.send(twice)) return make_vuln(n, kInconclusive, "could not send the ChangeCipherSpec records", 1);
+    if (!session.send(twice))
+        return make_vuln(n, kInconclusive, "could not send the ChangeCipherSpec records", 1);
     return judge_ccs_injection(session.await(options.timeout), 1);
 }
 
@@ -203,24 +214,27 @@ VulnerabilityFact judge_ticketbleed(std::span<const std::uint8_t> sent, const wt
                                     int connections) {
     constexpr std::string_view n = "ticketbleed";
     const auto& id = answer.session_id;
-    const bool starts_with_ours = id.size() >= sent.size() && std::equal(sent.begin(), sent.end(), id.begin());
+    const bool starts_with_ours =
+        id.size() >= sent.size() && std::equal(sent.begin(), sent.end(), id.begin());
     if (id.size() == 32 && sent.size() < 32 && starts_with_ours)
-        return make_vuln(n, kVulnerable,
-                         fmt::format("a {}-byte session id with a session ticket came back as 32 bytes starting "
-                                     "with ours: {} bytes of server memory ({})",
-                                     sent.size(), 32 - sent.size(),
-                                     hex(std::span(id).subspan(sent.size()))),
-                         connections);
+        return make_vuln(
+            n, kVulnerable,
+            fmt::format("a {}-byte session id with a session ticket came back as 32 bytes starting "
+                        "with ours: {} bytes of server memory ({})",
+                        sent.size(), 32 - sent.size(), hex(std::span(id).subspan(sent.size()))),
+            connections);
     if (id.size() == sent.size() && starts_with_ours)
-        return make_vuln(n, kNotVulnerable,
-                         fmt::format("the server resumed with the ticket and echoed exactly the {}-byte session id",
-                                     sent.size()),
-                         connections);
-    return make_vuln(n, kInconclusive,
-                     fmt::format("the server did not resume with the ticket (session id of {} bytes, not ours): "
-                                 "the vulnerable path was not exercised",
-                                 id.size()),
-                     connections);
+        return make_vuln(
+            n, kNotVulnerable,
+            fmt::format("the server resumed with the ticket and echoed exactly the {}-byte session id",
+                        sent.size()),
+            connections);
+    return make_vuln(
+        n, kInconclusive,
+        fmt::format("the server did not resume with the ticket (session id of {} bytes, not ours): "
+                    "the vulnerable path was not exercised",
+                    id.size()),
+        connections);
 }
 
 namespace {
@@ -261,7 +275,8 @@ Ticket obtain_ticket(const core::Target& target, const core::ProbeOptions& optio
     const auto sni = sni_for(target);
     if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
     HandshakeIo io;
-    if (auto done = run_handshake(ssl.get(), *socket, net::deadline_after(options.timeout), options.timeout, io);
+    if (auto done =
+            run_handshake(ssl.get(), *socket, net::deadline_after(options.timeout), options.timeout, io);
         !done) {
         t.error = done.error().message;
         return t;
@@ -296,7 +311,8 @@ VulnerabilityFact test_ticketbleed(const core::Target& target, const core::Probe
     if (ft.probed_version.empty())
         return make_vuln(n, kVulnNotApplicable, "TLS 1.3 only: its tickets are PSKs, outside Ticketbleed");
     if (!ft.session_ticket)
-        return make_vuln(n, kVulnNotApplicable, "the server does not acknowledge the session_ticket extension");
+        return make_vuln(n, kVulnNotApplicable,
+                         "the server does not acknowledge the session_ticket extension");
     auto ticket = obtain_ticket(target, options);
     if (ticket.bytes.empty())
         return make_vuln(n, kInconclusive, "could not obtain a session ticket: " + ticket.error, 1);
@@ -307,10 +323,12 @@ VulnerabilityFact test_ticketbleed(const core::Target& target, const core::Probe
     spec.session_ticket = false;  // sent below, with the ticket in it
     spec.pad_to = 0;
     spec.session_id.resize(kTicketbleedSessionId);
-    for (std::size_t i = 0; i < spec.session_id.size(); ++i) spec.session_id[i] = static_cast<std::uint8_t>(0xA0 + i);
+    for (std::size_t i = 0; i < spec.session_id.size(); ++i)
+        spec.session_id[i] = static_cast<std::uint8_t>(0xA0 + i);
     auto message = wt::append_client_hello_extension(wt::encode_client_hello(spec), wt::ext::kSessionTicket,
                                                      ticket.bytes);
-    if (!message) return make_vuln(n, kInconclusive, "cannot encode the hello: " + message.error().describe(), 1);
+    if (!message)
+        return make_vuln(n, kInconclusive, "cannot encode the hello: " + message.error().describe(), 1);
     std::vector<std::uint8_t> records;
     for (std::size_t at = 0; at < message->size(); at += 1u << 14) {
         const auto len = std::min<std::size_t>(1u << 14, message->size() - at);
@@ -332,7 +350,8 @@ VulnerabilityFact test_crime_sslv3(const core::Target& target, const core::Probe
     spec.compression_methods = {kDeflate, 0};
     auto a = exchange_hello(target, options, wt::encode_client_hello_records(spec));
     if (a.outcome != HelloAttempt::Outcome::server_hello || !a.server_hello)
-        return make_vuln(n, kInconclusive, "an SSLv3 hello offering DEFLATE got no ServerHello: " + a.detail, 1);
+        return make_vuln(n, kInconclusive, "an SSLv3 hello offering DEFLATE got no ServerHello: " + a.detail,
+                         1);
     if (a.server_hello->compression_method == kDeflate)
         return make_vuln(n, kVulnerable, "the SSLv3 ServerHello picked deflate compression", 1);
     if (a.server_hello->compression_method == 0)

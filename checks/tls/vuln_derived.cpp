@@ -105,18 +105,20 @@ VulnerabilityFact by_suites(std::string_view name, const EarlierFacts& f, bool (
 VulnerabilityFact poodle(const EarlierFacts& f) {
     constexpr std::string_view n = "poodle";
     if (!f.versions) return missing(n, f.versions_error);
-    if (!accepted(*f.versions, "SSLv3"))
-        return make_vuln(n, kNotVulnerable, "SSLv3 is not accepted");
+    if (!accepted(*f.versions, "SSLv3")) return make_vuln(n, kNotVulnerable, "SSLv3 is not accepted");
     if (!f.suites) return missing(n, "SSLv3 is accepted but its suites are unknown: " + f.suites_error);
     const auto* v = suites_of(*f.suites, "SSLv3");
-    if (v == nullptr) return make_vuln(n, kInconclusive, "SSLv3 is accepted but tls_suites lists no SSLv3 suites");
+    if (v == nullptr)
+        return make_vuln(n, kInconclusive, "SSLv3 is accepted but tls_suites lists no SSLv3 suites");
     auto s = scan(*f.suites, is_cbc_suite, {"SSLv3"});
     if (!s.found.empty())
         return make_vuln(n, kVulnerable, "SSLv3 is accepted with CBC suites: " + short_list(s.found));
     if (!v->complete)
-        return make_vuln(n, kInconclusive, "SSLv3 is accepted; no CBC suite found, but its enumeration stopped early");
-    return make_vuln(n, kNotVulnerable,
-                     "SSLv3 is accepted, but with no CBC suite (the POODLE padding oracle needs CBC; see rc4)");
+        return make_vuln(n, kInconclusive,
+                         "SSLv3 is accepted; no CBC suite found, but its enumeration stopped early");
+    return make_vuln(
+        n, kNotVulnerable,
+        "SSLv3 is accepted, but with no CBC suite (the POODLE padding oracle needs CBC; see rc4)");
 }
 
 VulnerabilityFact beast(const EarlierFacts& f) {
@@ -127,9 +129,11 @@ VulnerabilityFact beast(const EarlierFacts& f) {
     if (!f.suites) return missing(n, "SSLv3/TLSv1 is accepted but its suites are unknown: " + f.suites_error);
     auto s = scan(*f.suites, is_cbc_suite, {"SSLv3", "TLSv1"});
     if (!s.found.empty())
-        return make_vuln(n, kVulnerable,
-                         "CBC suites accepted with SSLv3/TLSv1 (implicit IVs; clients mitigate by 1/n-1 record "
-                         "splitting): " + short_list(s.found));
+        return make_vuln(
+            n, kVulnerable,
+            "CBC suites accepted with SSLv3/TLSv1 (implicit IVs; clients mitigate by 1/n-1 record "
+            "splitting): " +
+                short_list(s.found));
     if (!s.incomplete_versions.empty() || (ssl3 && !suites_of(*f.suites, "SSLv3")) ||
         (tls1 && !suites_of(*f.suites, "TLSv1")))
         return make_vuln(n, kInconclusive,
@@ -152,7 +156,8 @@ VulnerabilityFact logjam(const EarlierFacts& f) {
             "(see tls.key_exchange min_dh_bits)",
             f.groups->dh_bits);
     else if (!dhe.found.empty() && f.groups && f.groups->dh_bits > 0)
-        v.evidence = fmt::format("no DHE_EXPORT suite is accepted; DHE uses a {}-bit prime", f.groups->dh_bits);
+        v.evidence =
+            fmt::format("no DHE_EXPORT suite is accepted; DHE uses a {}-bit prime", f.groups->dh_bits);
     return v;
 }
 
@@ -161,8 +166,9 @@ VulnerabilityFact drown(const EarlierFacts& f) {
     if (!f.versions) return missing(n, f.versions_error);
     if (accepted(*f.versions, "SSLv2")) {
         const auto ev = version_evidence(*f.versions, "SSLv2");
-        return make_vuln(n, kVulnerable,
-                         "SSLv2 is accepted on this endpoint" + (ev.empty() ? std::string() : " (" + ev + ")"));
+        return make_vuln(
+            n, kVulnerable,
+            "SSLv2 is accepted on this endpoint" + (ev.empty() ? std::string() : " (" + ev + ")"));
     }
     return make_vuln(n, kNotVulnerable,
                      "SSLv2 is not accepted on this endpoint (another server sharing its RSA key is not "
@@ -182,9 +188,12 @@ VulnerabilityFact crime(const EarlierFacts& f) {
     if (!ft.compression_observed)
         return make_vuln(n, kInconclusive, "no hello offering DEFLATE got a ServerHello");
     if (ft.probed_version == "SSLv3")
-        return make_vuln(n, kInconclusive, "the feature hello was SSLv3, which did not offer DEFLATE (the probe asks once more)");
-    return make_vuln(n, kNotVulnerable,
-                     fmt::format("offered DEFLATE and NULL, the {} ServerHello picked NULL", ft.probed_version));
+        return make_vuln(
+            n, kInconclusive,
+            "the feature hello was SSLv3, which did not offer DEFLATE (the probe asks once more)");
+    return make_vuln(
+        n, kNotVulnerable,
+        fmt::format("offered DEFLATE and NULL, the {} ServerHello picked NULL", ft.probed_version));
 }
 
 VulnerabilityFact renegotiation(const EarlierFacts& f) {
@@ -199,8 +208,9 @@ VulnerabilityFact renegotiation(const EarlierFacts& f) {
                                      ft.probed_version));
     }
     if (ft.secure_renegotiation)
-        return make_vuln(n, kNotVulnerable,
-                         fmt::format("the {} ServerHello carries renegotiation_info (RFC 5746)", ft.probed_version));
+        return make_vuln(
+            n, kNotVulnerable,
+            fmt::format("the {} ServerHello carries renegotiation_info (RFC 5746)", ft.probed_version));
     return make_vuln(n, kVulnerable,
                      fmt::format("the {} ServerHello carries no renegotiation_info: no RFC 5746 secure "
                                  "renegotiation (RFC 5746 §4.3)",
@@ -262,7 +272,8 @@ EarlierFacts load_earlier_facts(const core::FactSet& earlier) {
 std::map<std::string, VulnerabilityFact> derive_vulnerabilities(const EarlierFacts& f) {
     std::map<std::string, VulnerabilityFact> out;
     out["poodle"] = poodle(f);
-    out["sweet32"] = by_suites("sweet32", f, is_64bit_block_suite, "64-bit block cipher suite (3DES, DES, IDEA, RC2)");
+    out["sweet32"] =
+        by_suites("sweet32", f, is_64bit_block_suite, "64-bit block cipher suite (3DES, DES, IDEA, RC2)");
     out["freak"] = by_suites("freak", f, is_rsa_export_suite, "RSA_EXPORT suite");
     out["logjam"] = logjam(f);
     out["drown"] = drown(f);

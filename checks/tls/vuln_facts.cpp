@@ -16,7 +16,8 @@ const std::vector<VulnerabilityInfo>& vulnerability_catalogue() {
     static const std::vector<VulnerabilityInfo> catalogue{
         {"heartbleed", "Heartbleed", {"CVE-2014-0160"}, true},
         {"ccs_injection", "CCS injection", {"CVE-2014-0224"}, true},
-        {"robot", "ROBOT (Bleichenbacher oracle)",
+        {"robot",
+         "ROBOT (Bleichenbacher oracle)",
          {"CVE-2017-6168", "CVE-2017-13098", "CVE-2017-13099", "CVE-2017-17382", "CVE-2017-17427",
           "CVE-2017-17428", "CVE-2017-1000385", "CVE-2016-6883", "CVE-2012-5081"},
          true},
@@ -36,7 +37,8 @@ const std::vector<VulnerabilityInfo>& vulnerability_catalogue() {
 
 const VulnerabilityInfo* find_vulnerability(std::string_view name) {
     const auto& all = vulnerability_catalogue();
-    auto it = std::find_if(all.begin(), all.end(), [&](const VulnerabilityInfo& v) { return v.name == name; });
+    auto it =
+        std::find_if(all.begin(), all.end(), [&](const VulnerabilityInfo& v) { return v.name == name; });
     return it == all.end() ? nullptr : &*it;
 }
 

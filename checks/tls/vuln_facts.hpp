@@ -28,7 +28,7 @@ struct VulnerabilityInfo {
     std::string_view name;   // "heartbleed": the fact key and the check's `names` value
     std::string_view title;  // "Heartbleed"
     std::vector<std::string_view> cve;
-    bool active;             // costs connections of its own
+    bool active;  // costs connections of its own
 };
 
 // Every vulnerability the probe judges, in report order.

@@ -45,15 +45,16 @@ void register_vuln_probe(core::ProbeRegistry& registry) {
     d.name = kProbe;
     d.title = "Known TLS vulnerabilities, each with the evidence that decided it";
     d.description =
-        "POODLE, SWEET32, FREAK, Logjam, DROWN, CRIME, BEAST, RC4 and insecure renegotiation are derived from "
+        "POODLE, SWEET32, FREAK, Logjam, DROWN, CRIME, BEAST, RC4 and insecure renegotiation are derived "
+        "from "
         "the tls_versions, tls_suites, tls_features and tls_groups facts (no connection). Heartbleed, CCS "
         "injection, ROBOT and Ticketbleed are tested on connections of their own, each only when its "
         "precondition holds (heartbeat acknowledged; a version up to TLS 1.2; a TLS_RSA suite; session "
         "tickets), and CRIME when SSL 3.0 is the highest version (its feature hellos offer no DEFLATE): 0 to "
         "15 connections. Each verdict is vulnerable, not_vulnerable, inconclusive or not_applicable; "
         "ambiguous evidence is inconclusive, never vulnerable.";
-    d.facts = {"tls_vulns.vulnerabilities.<name>.status", "tls_vulns.vulnerabilities.<name>.evidence",
-               "tls_vulns.vulnerabilities.<name>.cve", "tls_vulns.vulnerabilities.<name>.connections",
+    d.facts = {"tls_vulns.vulnerabilities.<name>.status",  "tls_vulns.vulnerabilities.<name>.evidence",
+               "tls_vulns.vulnerabilities.<name>.cve",     "tls_vulns.vulnerabilities.<name>.connections",
                "tls_vulns.vulnerabilities.<name>.details", "tls_vulns.connections"};
     d.depends_on = {"tls_versions", "tls_suites", "tls_features", "tls_groups"};
     d.run = run_vulns;

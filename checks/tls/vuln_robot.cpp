@@ -94,7 +94,8 @@ Attempt one_variant(const core::Target& target, const core::ProbeOptions& option
     if (!key) return {{}, error};
     // RFC 5246 §7.4.7.1: client_version is the version the ClientHello offered.
     auto block = wt::robot_plaintext(variant, key->bytes, spec.version);
-    if (block.empty()) return {{}, fmt::format("an RSA key of {} bytes is too small for the test", key->bytes)};
+    if (block.empty())
+        return {{}, fmt::format("an RSA key of {} bytes is too small for the test", key->bytes)};
     auto encrypted = rsa_encrypt_raw(*key, block);
     if (encrypted.empty()) return {{}, "raw RSA encryption failed (plaintext not below the modulus)"};
     const auto version = sh.selected_version;
@@ -132,13 +133,14 @@ VulnerabilityFact judge_robot(const std::vector<std::vector<std::string>>& round
     }
     const bool consistent =
         rounds.size() >= 2 && std::all_of(rounds.begin() + 1, rounds.end(),
-                                           [&](const std::vector<std::string>& r) { return r == first; });
+                                          [&](const std::vector<std::string>& r) { return r == first; });
     if (!consistent) {
         auto f = make_vuln(kName, kInconclusive,
                            "the answers to the padding variants differ, but not the same way in every round",
                            connections);
         for (std::size_t r = 0; r < rounds.size(); ++r)
-            for (const auto& line : table(rounds[r])) f.details.push_back(fmt::format("round {}: {}", r + 1, line));
+            for (const auto& line : table(rounds[r]))
+                f.details.push_back(fmt::format("round {}: {}", r + 1, line));
         return f;
     }
     // The paper's strong oracle: a PKCS #1-conformant plaintext (correct) is

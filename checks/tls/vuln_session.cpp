@@ -22,12 +22,16 @@ std::string Reaction::describe() const {
             return alert ? fmt::format("alert {} {} ({})", wt::alert_level_name(alert->level),
                                        wt::alert_description_name(alert->description), alert->description)
                          : std::string("alert");
-        case Kind::closed: return "connection closed";
-        case Kind::timeout: return "no answer (timeout)";
-        case Kind::heartbeat: return fmt::format("heartbeat record of {} bytes", fragment.size());
+        case Kind::closed:
+            return "connection closed";
+        case Kind::timeout:
+            return "no answer (timeout)";
+        case Kind::heartbeat:
+            return fmt::format("heartbeat record of {} bytes", fragment.size());
         case Kind::other_record:
             return fmt::format("{} record of {} bytes", wt::content_type_name(record_type), fragment.size());
-        case Kind::malformed: return "malformed answer: " + detail;
+        case Kind::malformed:
+            return "malformed answer: " + detail;
     }
     return "unknown";
 }

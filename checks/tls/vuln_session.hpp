@@ -44,7 +44,9 @@ public:
     [[nodiscard]] const std::string& detail() const { return m_detail; }  // why not ready
     [[nodiscard]] const std::optional<wire::tls::ServerHello>& server_hello() const { return m_server_hello; }
     // DER certificates from the Certificate message, leaf first.
-    [[nodiscard]] const std::vector<std::vector<std::uint8_t>>& certificates() const { return m_certificates; }
+    [[nodiscard]] const std::vector<std::vector<std::uint8_t>>& certificates() const {
+        return m_certificates;
+    }
 
     bool send(const std::vector<std::uint8_t>& bytes);
     // Waits up to `wait` for the first alert, heartbeat or other record, a

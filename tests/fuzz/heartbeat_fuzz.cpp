@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t ticket[] = {1, 2, 3};
     if (auto grown = wire::append_client_hello_extension(input, 35, ticket)) {
         if (grown->size() < size + 7 || grown->size() > size + 9) std::abort();
-        const std::size_t body = (std::size_t{(*grown)[1]} << 16) | (std::size_t{(*grown)[2]} << 8) | (*grown)[3];
+        const std::size_t body =
+            (std::size_t{(*grown)[1]} << 16) | (std::size_t{(*grown)[2]} << 8) | (*grown)[3];
         if (body + 4 != grown->size()) std::abort();
     } else if (grown.error().where.empty()) {
         std::abort();

@@ -70,11 +70,16 @@ std::vector<std::uint8_t> encode_opaque_finished(std::uint16_t version, std::siz
 
 std::string_view robot_variant_name(RobotVariant v) {
     switch (v) {
-        case RobotVariant::correct: return "correct padding";
-        case RobotVariant::wrong_prefix: return "wrong 0x00 0x02 prefix";
-        case RobotVariant::zero_in_padding: return "0x00 in the padding";
-        case RobotVariant::no_separator: return "no 0x00 separator";
-        case RobotVariant::wrong_version: return "wrong premaster version";
+        case RobotVariant::correct:
+            return "correct padding";
+        case RobotVariant::wrong_prefix:
+            return "wrong 0x00 0x02 prefix";
+        case RobotVariant::zero_in_padding:
+            return "0x00 in the padding";
+        case RobotVariant::no_separator:
+            return "no 0x00 separator";
+        case RobotVariant::wrong_version:
+            return "wrong premaster version";
     }
     return "unknown";
 }
@@ -114,8 +119,8 @@ std::vector<std::uint8_t> robot_plaintext(RobotVariant variant, std::size_t k, s
 }
 
 core::Result<std::vector<std::uint8_t>> append_client_hello_extension(std::span<const std::uint8_t> message,
-                                                                       std::uint16_t type,
-                                                                       std::span<const std::uint8_t> data) {
+                                                                      std::uint16_t type,
+                                                                      std::span<const std::uint8_t> data) {
     core::ByteReader reader(message, "ClientHello");
     auto msg_type = in_field(reader.u8(), "ClientHello.msg_type");
     if (!msg_type) return msg_type.error();
@@ -158,8 +163,8 @@ core::Result<std::vector<std::uint8_t>> append_client_hello_extension(std::span<
     w.close(out_len);
     auto out = std::move(w).take();
     if (out.empty())
-        return core::make_error("too_large", "the extension does not fit the ClientHello", "ClientHello.extensions",
-                                message.size());
+        return core::make_error("too_large", "the extension does not fit the ClientHello",
+                                "ClientHello.extensions", message.size());
     return out;
 }
 

@@ -50,8 +50,8 @@ enum class RobotVariant {
     wrong_version,    // 00 02 PS 00 02 02 RANDOM: well formed, wrong client_version
 };
 inline constexpr RobotVariant kRobotVariants[] = {RobotVariant::correct, RobotVariant::wrong_prefix,
-                                                 RobotVariant::zero_in_padding, RobotVariant::no_separator,
-                                                 RobotVariant::wrong_version};
+                                                  RobotVariant::zero_in_padding, RobotVariant::no_separator,
+                                                  RobotVariant::wrong_version};
 std::string_view robot_variant_name(RobotVariant v);
 
 // The k-byte plaintext block (k = the RSA modulus size in bytes) for `variant`,
@@ -65,7 +65,7 @@ std::vector<std::uint8_t> robot_plaintext(RobotVariant variant, std::size_t modu
 // "truncated", "trailing_data", "too_large" (the message would exceed its
 // length fields).
 core::Result<std::vector<std::uint8_t>> append_client_hello_extension(std::span<const std::uint8_t> message,
-                                                                       std::uint16_t type,
-                                                                       std::span<const std::uint8_t> data);
+                                                                      std::uint16_t type,
+                                                                      std::span<const std::uint8_t> data);
 
 }  // namespace conformscan::wire::tls

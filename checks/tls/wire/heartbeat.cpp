@@ -16,7 +16,8 @@ constexpr std::size_t kMaxPlaintext = 1u << 14;  // RFC 6520 §4: a HeartbeatMes
 constexpr std::size_t kHeaderSize = 3;
 }  // namespace
 
-std::vector<std::uint8_t> encode_heartbeat_request(std::uint16_t record_version, std::span<const std::uint8_t> payload,
+std::vector<std::uint8_t> encode_heartbeat_request(std::uint16_t record_version,
+                                                   std::span<const std::uint8_t> payload,
                                                    std::uint16_t payload_length) {
     const bool well_formed = payload_length <= payload.size();
     const std::size_t padding = well_formed ? kHeartbeatMinPadding : 0;

@@ -34,7 +34,8 @@ struct HeartbeatMessage {
 // declared length exceeds the payload (the message is then malformed on
 // purpose), else with the RFC 6520 minimum of 16 zero bytes. Empty when the
 // payload does not fit a record.
-std::vector<std::uint8_t> encode_heartbeat_request(std::uint16_t record_version, std::span<const std::uint8_t> payload,
+std::vector<std::uint8_t> encode_heartbeat_request(std::uint16_t record_version,
+                                                   std::span<const std::uint8_t> payload,
                                                    std::uint16_t payload_length);
 
 // Parses a heartbeat record's fragment. Errors: "truncated" (fewer bytes than

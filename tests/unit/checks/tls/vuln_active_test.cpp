@@ -79,9 +79,10 @@ TEST(CcsInjection, RejectionIsNotVulnerableAndSilenceInconclusive) {
 }
 
 const std::vector<std::string> kSame(5, "alert fatal bad_record_mac (20)");
-const std::vector<std::string> kOracle{"alert fatal bad_record_mac (20)", "alert fatal handshake_failure (40)",
-                                       "alert fatal handshake_failure (40)", "alert fatal handshake_failure (40)",
-                                       "alert fatal bad_record_mac (20)"};
+const std::vector<std::string> kOracle{
+    "alert fatal bad_record_mac (20)", "alert fatal handshake_failure (40)",
+    "alert fatal handshake_failure (40)", "alert fatal handshake_failure (40)",
+    "alert fatal bad_record_mac (20)"};
 
 TEST(Robot, IdenticalAnswersAreNotVulnerable) {
     auto v = judge_robot({kSame}, 5);

@@ -84,7 +84,8 @@ TEST(ClientFlightWire, ChangeCipherSpecAndRecords) {
 TEST(ClientFlightWire, RsaClientKeyExchangeLengthPrefixByVersion) {
     const Bytes encrypted{0xAA, 0xBB, 0xCC};
     // RFC 5246 §7.4.7.1: EncryptedPreMasterSecret is opaque <0..2^16-1> from TLS 1.0 on.
-    EXPECT_EQ(encode_rsa_client_key_exchange(encrypted, kTls12), (Bytes{16, 0, 0, 5, 0, 3, 0xAA, 0xBB, 0xCC}));
+    EXPECT_EQ(encode_rsa_client_key_exchange(encrypted, kTls12),
+              (Bytes{16, 0, 0, 5, 0, 3, 0xAA, 0xBB, 0xCC}));
     // RFC 6101 §5.6.7.1: SSL 3.0 sends it bare.
     EXPECT_EQ(encode_rsa_client_key_exchange(encrypted, kSsl3), (Bytes{16, 0, 0, 3, 0xAA, 0xBB, 0xCC}));
 }
