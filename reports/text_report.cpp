@@ -23,8 +23,12 @@ std::string references_line(const RuleResult& r) {
 }
 
 std::string target_label(const core::ScanReport& report, const std::string& id) {
-    for (const auto& t : report.targets)
-        if (t.target.id == id && !t.target.name.empty()) return fmt::format("{} ({})", id, t.target.name);
+    for (const auto& t : report.targets) {
+        if (t.target.id != id) continue;
+        std::string label = t.target.name.empty() ? id : fmt::format("{} ({})", id, t.target.name);
+        if (!t.target.starttls.empty()) label += fmt::format(" [starttls {}]", t.target.starttls);
+        return label;
+    }
     return id;
 }
 

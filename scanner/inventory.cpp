@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -25,9 +26,9 @@ constexpr int kMaxCidrHostBits = 12;  // 4096 addresses
 constexpr std::size_t kMaxTargets = 65536;
 const std::vector<std::string_view> kTopKeys = {"scope", "defaults", "targets"};
 const std::vector<std::string_view> kScopeKeys = {"allow"};
-const std::vector<std::string_view> kDefaultKeys = {"service", "port", "ports", "sni", "tags"};
-const std::vector<std::string_view> kTargetKeys = {"name",  "host",    "cidr", "port",
-                                                   "ports", "service", "sni",  "tags"};
+const std::vector<std::string_view> kDefaultKeys = {"service", "port", "ports", "sni", "tags", "starttls"};
+const std::vector<std::string_view> kTargetKeys = {"name",  "host",    "cidr", "port", "ports",
+                                                   "service", "sni", "tags", "starttls"};
 
 bool is_service_word(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -41,6 +42,7 @@ struct Settings {
     std::string sni;
     std::vector<std::string> tags;
     std::vector<std::uint16_t> ports;
+    std::optional<std::string> starttls;  // a protocol or "none"; unset: implied by the service
 };
 
 core::Result<void> read_settings(const yaml::Context& ctx, const Fields& f, Settings& out) {
@@ -81,6 +83,15 @@ core::Result<void> read_settings(const yaml::Context& ctx, const Fields& f, Sett
             return ctx.error(Fields::mark_of(*s), f.path_of("sni"),
                              fmt::format("expected a DNS host name; got {}", yaml::quote(*v)));
         out.sni = std::move(*v);
+    }
+    if (const auto* s = f.find("starttls")) {
+        auto v = yaml::to_string(ctx, s->value, Fields::mark_of(*s), f.path_of("starttls"));
+        if (!v) return v.error();
+        if (*v != "none" && !core::is_starttls_protocol(*v))
+            return ctx.error(Fields::mark_of(*s), f.path_of("starttls"),
+                             fmt::format("expected none or one of {}; got {}",
+                                         fmt::join(core::starttls_protocols(), ", "), yaml::quote(*v)));
+        out.starttls = std::move(*v);
     }
     if (const auto* t = f.find("tags")) {
         auto v = yaml::to_string_list(ctx, t->value, Fields::mark_of(*t), f.path_of("tags"));
@@ -168,6 +179,7 @@ core::Result<void> Builder::add(const YAML::Node& node, const YAML::Mark& fallba
     base.service = s.service.empty() ? "tls" : s.service;
     base.sni = s.sni;
     base.tags = s.tags;
+    base.starttls = !s.starttls ? core::default_starttls(base.service) : *s.starttls == "none" ? "" : *s.starttls;
 
     const auto* host = f->find("host");
     const auto* cidr = f->find("cidr");
@@ -317,6 +329,7 @@ core::Result<core::Target> parse_target_spec(const std::string& spec, const std:
     t.host = canonical.empty() ? host : canonical;
     t.port = static_cast<std::uint16_t>(port);
     t.service = service;
+    t.starttls = core::default_starttls(service);
     t.id = core::make_target_id(t.host, t.port);
     return t;
 }

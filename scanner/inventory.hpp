@@ -52,7 +52,7 @@ struct Inventory {
 core::Result<Inventory> load_inventory(const std::filesystem::path& file);
 
 // "host:port[/service]", "[2001:db8::1]:443/https". Service defaults to
-// `default_service`.
+// `default_service`; STARTTLS to what the service implies (core::default_starttls).
 core::Result<core::Target> parse_target_spec(const std::string& spec, const std::string& default_service = "tls");
 
 // True for IPv4/IPv6 literals.

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "checks/net/starttls.hpp"
+
 namespace conformscan::checks::net {
 
 namespace {
@@ -91,6 +93,14 @@ void TcpSocket::close() {
 }
 
 core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options) {
+    auto socket = connect_target_raw(target, options);
+    if (!socket || target.starttls.empty()) return socket;
+    if (auto up = starttls_upgrade(*socket, target.starttls, target, deadline_after(options.timeout)); !up)
+        return up.error();
+    return socket;
+}
+
+core::Result<TcpSocket> connect_target_raw(const core::Target& target, const core::ProbeOptions& options) {
     core::ConnectionLimiter::Permit permit;
     const std::string& address = target.address.empty() ? target.host : target.address;
     if (options.limiter) permit = options.limiter->acquire(address, target.id);

@@ -73,7 +73,7 @@ public:
     void close();
 
 private:
-    friend core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options);
+    friend core::Result<TcpSocket> connect_target_raw(const core::Target& target, const core::ProbeOptions& options);
     explicit TcpSocket(int fd) : m_fd(fd) {}
     // poll() for `events` until the deadline; retries on EINTR.
     core::Result<void> wait_for(short events, Deadline deadline);
@@ -84,7 +84,13 @@ private:
 
 // Connects to the target's address within the politeness limits of `options`
 // (per-host cap, rate), counting the connection against the target. Every
-// probe connects through this.
+// probe connects through this. When the target names a STARTTLS protocol the
+// upgrade dialog runs too (within options.timeout), so the next byte the
+// server expects is a ClientHello; a failed dialog is an error with code
+// kErrStarttls (checks/net/starttls.hpp) and the server's words.
 core::Result<TcpSocket> connect_target(const core::Target& target, const core::ProbeOptions& options);
+// The same connection without the upgrade, for probes that look at the port
+// itself (`tcp`: state and banner).
+core::Result<TcpSocket> connect_target_raw(const core::Target& target, const core::ProbeOptions& options);
 
 }  // namespace conformscan::checks::net

@@ -35,7 +35,7 @@ core::ProbeRecord run_tcp_probe(const core::Target& target, const core::ProbeOpt
     const auto started = SteadyClock::now();
     TcpFacts facts;
 
-    auto sock = connect_target(target, options);
+    auto sock = connect_target_raw(target, options);  // the port itself, never a STARTTLS dialog
     facts.connect_ms = elapsed_ms(started);
     if (!sock) {
         const std::string_view state = port_state(sock.error());

@@ -21,6 +21,7 @@ struct ScanOptions {
     std::string inventory;
     std::string sni;
     std::string service = "tls";
+    std::string starttls;  // for --target: a protocol or "none"; empty: implied by the service
     std::vector<std::string> scope;
     std::string ca_file;
     std::string out;
@@ -58,6 +59,7 @@ std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std:
         auto t = scanner::parse_target_spec(spec, o.service);
         if (!t) throw UsageError(fmt::format("--target {}: {}", spec, t.error().describe()));
         if (!o.sni.empty()) t->sni = o.sni;
+        if (!o.starttls.empty()) t->starttls = o.starttls == "none" ? "" : o.starttls;
         if (scope && !scope->allows_host(t->host))
             throw UsageError(fmt::format("target {} is outside the scope [{}]; nothing was scanned", t->id,
                                          fmt::join(scope->entries(), ", ")));
@@ -86,6 +88,9 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     if (!o.ca_file.empty() && ::access(o.ca_file.c_str(), R_OK) != 0)
         throw UsageError(fmt::format("--ca-file {}: cannot read it", o.ca_file));
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
+    if (!o.starttls.empty() && o.starttls != "none" && !core::is_starttls_protocol(o.starttls))
+        throw UsageError(fmt::format("--starttls must be none or one of {}; got '{}'",
+                                     fmt::join(core::starttls_protocols(), ", "), o.starttls));
 
     const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
     std::vector<std::string> scope_entries;
@@ -145,6 +150,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--sni", o->sni, "Server name for SNI and certificate matching (for --target)");
     cmd->add_option("--service", o->service, "Service of --target targets when not given in the spec")
         ->capture_default_str();
+    cmd->add_option("--starttls", o->starttls,
+                    fmt::format("Upgrade --target connections with this STARTTLS dialog before TLS: {}, or none "
+                                "(default: the service's own, e.g. smtp for /smtp; none for https, smtps, tls ...)",
+                                fmt::join(core::starttls_protocols(), ", ")));
     cmd->add_option("--scope", o->scope, "Allowed CIDR, address or DNS pattern (*.example.net); repeatable. "
                                          "Targets outside it are refused before anything is sent");
     cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");

@@ -1,8 +1,26 @@
 #include "scanner/core/target.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace conformscan::core {
+
+const std::vector<std::string_view>& starttls_protocols() {
+    static const std::vector<std::string_view> kProtocols = {
+        "smtp", "submission", "lmtp", "imap", "pop3", "ftp", "ldap", "xmpp", "xmpp-server",
+        "postgres", "mysql", "nntp", "sieve"};
+    return kProtocols;
+}
+
+bool is_starttls_protocol(std::string_view name) {
+    const auto& all = starttls_protocols();
+    return std::find(all.begin(), all.end(), name) != all.end();
+}
+
+std::string default_starttls(std::string_view service) {
+    return is_starttls_protocol(service) ? std::string(service) : std::string();
+}
 
 std::string make_target_id(const std::string& host, std::uint16_t port) {
     if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
@@ -12,7 +30,7 @@ std::string make_target_id(const std::string& host, std::uint16_t port) {
 void to_json(nlohmann::json& j, const Target& t) {
     j = nlohmann::json{{"id", t.id},           {"name", t.name}, {"host", t.host},
                        {"address", t.address}, {"port", t.port}, {"service", t.service},
-                       {"sni", t.sni},         {"tags", t.tags}};
+                       {"sni", t.sni},         {"tags", t.tags},       {"starttls", t.starttls}};
 }
 
 void from_json(const nlohmann::json& j, Target& t) {
@@ -26,6 +44,8 @@ void from_json(const nlohmann::json& j, Target& t) {
     t.service = j.value("service", "");
     t.sni = j.value("sni", "");
     t.tags = j.value("tags", std::vector<std::string>{});
+    // Reports written before STARTTLS existed have no key: those scans spoke TLS at once.
+    t.starttls = j.value("starttls", "");
 }
 
 }  // namespace conformscan::core

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,10 +19,20 @@ struct Target {
     std::string service;  // https, tls, smtp, ssh, tcp, ... ("tls" when unknown but TLS-bearing)
     std::string sni;      // name sent in SNI and matched against the certificate; may be empty
     std::vector<std::string> tags;
+    std::string starttls;  // plaintext protocol upgraded before TLS (smtp, imap, ...); empty: TLS from the first byte
 
     // The name the certificate must match: the SNI name, else the host as written.
     [[nodiscard]] const std::string& expected_name() const { return sni.empty() ? host : sni; }
 };
+
+// The protocols whose STARTTLS dialog the probes speak, in the names
+// `openssl s_client -starttls` uses (sieve is ManageSieve, RFC 5804).
+const std::vector<std::string_view>& starttls_protocols();
+[[nodiscard]] bool is_starttls_protocol(std::string_view name);
+// The STARTTLS protocol a service implies when the inventory does not say:
+// the service itself when it is one of starttls_protocols() (smtp, imap, ...),
+// else "" (smtps, imaps, https, tls, ...: TLS from the first byte).
+std::string default_starttls(std::string_view service);
 
 // "host:port", bracketing IPv6 literals.
 std::string make_target_id(const std::string& host, std::uint16_t port);
