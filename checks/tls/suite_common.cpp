@@ -295,4 +295,21 @@ Outcome judge_accepted_suites(const TlsSuitesFacts& facts, const std::vector<std
     return Outcome::pass(std::move(message), observed, std::move(expected));
 }
 
+// SSL 2.0 has no suite negotiation to enumerate: the SERVER-HELLO lists the
+// cipher kinds the server shares with the client, and tls_versions offered
+// every kind of the table.
+VersionSuites sslv2_version_suites(const ProtocolSupport& p) {
+    VersionSuites out;
+    out.version = p.version;
+    for (const auto& code : p.sslv2_cipher_kinds) {
+        const auto value = parse_suite_code(code);
+        const auto* info = value ? wire::find_sslv2_cipher(*value) : nullptr;
+        out.suites.push_back({info ? std::string(info->name) : code, code});
+    }
+    // The client picks the kind in CLIENT-MASTER-KEY (draft-hickman §2.6).
+    out.preference = "client";
+    out.note = "SSLv2: the cipher kinds listed in the server's SERVER-HELLO; the client chooses among them";
+    return out;
+}
+
 }  // namespace conformscan::checks::tls

@@ -67,4 +67,10 @@ core::Outcome judge_accepted_suites(const TlsSuitesFacts& facts, const std::vect
                                     const SuiteRule& rule, nlohmann::json expected,
                                     std::string_view requirement);
 
+// The tls_suites entry for SSLv2, from tls_versions' SSLv2 record: the
+// cipher kinds of the server's SERVER-HELLO, named from the SSLv2 table
+// (unknown kinds keep their code as name); preference "client", as in SSL 2.0
+// the client picks the kind.
+VersionSuites sslv2_version_suites(const ProtocolSupport& p);
+
 }  // namespace conformscan::checks::tls

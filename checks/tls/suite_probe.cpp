@@ -1,15 +1,22 @@
 // The `tls_suites` probe: every suite the server accepts under each version
 // `tls_versions` found, by the removal method — offer every candidate, note
 // the one chosen, offer the rest again, until the server refuses. The order
-// of choices is the server's order when it enforces one; a last hello with
-// the accepted suites reversed tells server order from client order. Cost per
-// version: accepted suites + 2 handshakes.
+// of choices is the server's order when it enforces one. The first choice
+// comes from tls_versions, which offered the same hello (first_suite); once
+// two suites are known, the chosen ones ride reversed at the end of each
+// hello, which tells server order from client order and, for a client-order
+// server, ends the enumeration in the same hello (see enumerate()). Cost per
+// version: accepted suites, or accepted suites + 1 for a server-order server
+// whose picks follow the offered order. SSLv2 kinds come from tls_versions'
+// SERVER-HELLO at no cost.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "checks/tls/raw_hello.hpp"
+#include "checks/tls/suite_common.hpp"
 #include "checks/tls/tls_scan_facts.hpp"
 #include "checks/tls/version_probe.hpp"
 #include "checks/tls/wire/iana_tables.hpp"
@@ -29,6 +36,7 @@ struct Enumeration {
     bool complete = true;
     std::string note;
     bool first_attempt_answered = false;
+    std::string preference;  // "" while undecided
 };
 
 struct Context {
@@ -44,29 +52,78 @@ struct Context {
     }
 };
 
-Enumeration enumerate(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining) {
+// The removal method over `remaining`, in its order. `seed` is the suite the
+// server chose from this very hello before (tls_versions offered it), so the
+// first round is already done.
+//
+// Once two suites are known (x1 chosen from the full list, then x2), each
+// hello also carries the chosen suites reversed AFTER the remaining ones:
+//   * a server that follows the client's order picks the first remaining
+//     suite it accepts, or, when none is left, the last chosen one
+//     (chosen.back()): that answer proves client order AND ends the
+//     enumeration, in the hello that would otherwise only have been refused;
+//   * a server that follows its own order picks x1, its favourite among all
+//     suites it accepts: server order is proven; later hellos drop the tail.
+// Without the tail, a pick earlier in the offered order than the pick before
+// it already rules out client order (a client-order server picks the first
+// accepted suite of the list, so its picks only move forwards).
+Enumeration enumerate(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining,
+                      std::optional<std::uint16_t> seed, bool order_tests) {
     Enumeration e;
-    const std::size_t limit = remaining.size() + 1;
+    const std::vector<std::uint16_t> offered_order = remaining;
+    const auto position = [&](std::uint16_t code) {
+        return std::find(offered_order.begin(), offered_order.end(), code) - offered_order.begin();
+    };
+    const auto record = [&](std::uint16_t code) {
+        if (order_tests && e.preference.empty() && !e.chosen.empty() && position(code) < position(e.chosen.back()))
+            e.preference = "server";
+        e.chosen.push_back(code);
+        remaining.erase(std::find(remaining.begin(), remaining.end(), code));
+    };
+    if (seed && std::find(remaining.begin(), remaining.end(), *seed) != remaining.end()) {
+        e.first_attempt_answered = true;
+        record(*seed);
+    }
+    const std::size_t limit = remaining.size() + 2;
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
-        auto a = ctx.hello(version, remaining);
+        const bool test = order_tests && e.preference.empty() && e.chosen.size() >= 2;
+        auto offer = remaining;
+        if (test) offer.insert(offer.end(), e.chosen.rbegin(), e.chosen.rend());
+        auto a = ctx.hello(version, offer);
         if (a.outcome == Outcome::server_hello && a.server_hello) {
-            if (round == 0) e.first_attempt_answered = true;
+            if (e.chosen.empty()) e.first_attempt_answered = true;
             const auto& sh = *a.server_hello;
             if (sh.selected_version != version) {
                 e.complete = false;
                 e.note = fmt::format("server switched to {} while enumerating", wt::version_name(sh.selected_version));
                 return e;
             }
-            auto it = std::find(remaining.begin(), remaining.end(), sh.cipher_suite);
-            if (it == remaining.end()) {
-                // RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3: the suite must be one offered.
-                e.complete = false;
-                e.note = fmt::format("server chose suite 0x{:04x}, which was not offered", sh.cipher_suite);
-                return e;
+            if (std::find(remaining.begin(), remaining.end(), sh.cipher_suite) != remaining.end()) {
+                record(sh.cipher_suite);
+                continue;
             }
-            e.chosen.push_back(sh.cipher_suite);
-            remaining.erase(it);
-            continue;
+            if (test && sh.cipher_suite == e.chosen.front()) {
+                e.preference = "server";
+                continue;
+            }
+            if (test && sh.cipher_suite == e.chosen.back()) {
+                e.preference = "client";
+                return e;  // a client-order server accepts none of the remaining suites
+            }
+            if (test && std::find(e.chosen.begin(), e.chosen.end(), sh.cipher_suite) != e.chosen.end()) {
+                e.preference = "unknown";  // neither order explains the pick; enumerate on without the tail
+                continue;
+            }
+            // RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3: the suite must be one offered.
+            e.complete = false;
+            e.note = fmt::format("server chose suite 0x{:04x}, which was not offered", sh.cipher_suite);
+            return e;
+        }
+        if (test && (a.outcome == Outcome::alert || a.outcome == Outcome::closed)) {
+            // The hello carried suites the server accepted before.
+            e.complete = false;
+            e.note = "server refused a hello that carried suites it had accepted: " + a.detail;
+            return e;
         }
         if (a.outcome == Outcome::alert || a.outcome == Outcome::closed) return e;  // nothing more in common
         e.complete = false;
@@ -86,9 +143,14 @@ std::string preference_of(Context& ctx, std::uint16_t version, const std::vector
     return "unknown";
 }
 
-VersionSuites probe_one_version(Context& ctx, std::uint16_t version) {
+SuiteFact suite_fact(std::uint16_t code) {
+    const auto* info = wt::find_cipher_suite(code);
+    return {info ? std::string(info->name) : fmt::format("0x{:04x}", code), fmt::format("0x{:04x}", code)};
+}
+
+VersionSuites probe_one_version(Context& ctx, std::uint16_t version, std::optional<std::uint16_t> seed) {
     const auto candidates = version == wt::kTls13 ? tls13_suite_codes() : legacy_suite_codes();
-    auto e = enumerate(ctx, version, candidates);
+    auto e = enumerate(ctx, version, candidates, seed, true);
     bool chunked = false;
     if (!e.first_attempt_answered && candidates.size() > kChunk) {
         // The full list got no ServerHello although the version is accepted:
@@ -98,7 +160,7 @@ VersionSuites probe_one_version(Context& ctx, std::uint16_t version) {
         for (std::size_t i = 0; i < candidates.size(); i += kChunk) {
             std::vector<std::uint16_t> chunk(candidates.begin() + static_cast<long>(i),
                                              candidates.begin() + static_cast<long>(std::min(i + kChunk, candidates.size())));
-            auto part = enumerate(ctx, version, std::move(chunk));
+            auto part = enumerate(ctx, version, std::move(chunk), std::nullopt, false);
             e.chosen.insert(e.chosen.end(), part.chosen.begin(), part.chosen.end());
             if (!part.complete) {
                 e.complete = false;
@@ -110,12 +172,9 @@ VersionSuites probe_one_version(Context& ctx, std::uint16_t version) {
     out.version = wt::version_name(version);
     out.complete = e.complete;
     out.note = e.note;
-    for (auto code : e.chosen) {
-        const auto* info = wt::find_cipher_suite(code);
-        out.suites.push_back({info ? std::string(info->name) : fmt::format("0x{:04x}", code), fmt::format("0x{:04x}", code)});
-    }
+    for (auto code : e.chosen) out.suites.push_back(suite_fact(code));
     // Chunks hide the order across chunks; ask the server directly.
-    out.preference = preference_of(ctx, version, e.chosen);
+    out.preference = !e.preference.empty() ? e.preference : preference_of(ctx, version, e.chosen);
     if (chunked && out.note.empty()) out.note = "the full suite list was refused; enumerated in chunks";
     return out;
 }
@@ -135,8 +194,19 @@ core::ProbeRecord run_suites(const core::Target& target, const core::ProbeOption
     TlsSuitesFacts facts;
     for (const auto& name : versions->accepted) {
         auto v = wt::version_from_name(name);
-        if (!v || *v == wt::kSsl2) continue;  // SSLv2 cipher kinds come with its SERVER-HELLO
-        facts.per_version.push_back(probe_one_version(ctx, *v));
+        if (!v) continue;
+        const ProtocolSupport* seen = nullptr;
+        for (const auto& p : versions->protocols)
+            if (p.version == name) seen = &p;
+        if (*v == wt::kSsl2) {
+            if (seen != nullptr && !seen->sslv2_cipher_kinds.empty()) facts.per_version.push_back(sslv2_version_suites(*seen));
+            continue;
+        }
+        std::optional<std::uint16_t> seed;
+        if (seen != nullptr)
+            if (auto code = parse_suite_code(seen->first_suite); code && *code <= 0xFFFF)
+                seed = static_cast<std::uint16_t>(*code);
+        facts.per_version.push_back(probe_one_version(ctx, *v, seed));
     }
     for (const auto& pv : facts.per_version)
         for (const auto& s : pv.suites)
@@ -158,7 +228,8 @@ void register_suite_probe(core::ProbeRegistry& registry) {
     d.title = "Cipher suites accepted per version, and whose order decides, by raw handshakes";
     d.description =
         "For each version tls_versions accepted: offer every suite known for it, remove the one chosen, repeat "
-        "until refused; then offer the accepted suites reversed to tell server order from client order.";
+        "until refused, starting from the suite tls_versions saw chosen; the accepted suites ride reversed at the end "
+        "of each hello to tell server order from client order. SSLv2: the cipher kinds of the SERVER-HELLO.";
     d.facts = {"tls_suites.accepted", "tls_suites.per_version[*].suites[*].name", "tls_suites.per_version[*].preference",
                "tls_suites.connections"};
     d.depends_on = {"tls_versions"};

@@ -14,6 +14,8 @@ using core::fact_json::require_object;
 
 void to_json(Json& j, const ProtocolSupport& f) {
     j = Json{{"version", f.version}, {"accepted", f.accepted}, {"evidence", f.evidence}};
+    if (!f.first_suite.empty()) j["first_suite"] = f.first_suite;
+    if (!f.sslv2_cipher_kinds.empty()) j["sslv2_cipher_kinds"] = f.sslv2_cipher_kinds;
 }
 
 void from_json(const Json& j, ProtocolSupport& f) {
@@ -21,6 +23,8 @@ void from_json(const Json& j, ProtocolSupport& f) {
     read_optional(j, "version", f.version);
     read_optional(j, "accepted", f.accepted);
     read_optional(j, "evidence", f.evidence);
+    read_optional(j, "first_suite", f.first_suite);
+    read_optional(j, "sslv2_cipher_kinds", f.sslv2_cipher_kinds);
 }
 
 void to_json(Json& j, const TlsVersionsFacts& f) {

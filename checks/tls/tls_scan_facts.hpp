@@ -20,6 +20,12 @@ struct ProtocolSupport {
     std::string version;   // "SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
     bool accepted = false;
     std::string evidence;  // what decided it: "ServerHello TLSv1.2, suite 0xc02f", "alert protocol_version (70)", ...
+    // The suite the server chose when offered every suite known for this
+    // version ("0xc02f"); "" when not accepted or when only a shorter retry
+    // was answered. tls_suites starts its enumeration from it.
+    std::string first_suite;
+    // SSLv2 only: the cipher kinds listed in the SERVER-HELLO ("0x0700c0").
+    std::vector<std::string> sslv2_cipher_kinds;
 };
 
 struct TlsVersionsFacts {

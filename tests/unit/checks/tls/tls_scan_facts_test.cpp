@@ -132,5 +132,25 @@ TEST(TlsScanFacts, MalformedFactsAreErrorsNotExceptions) {
     }
 }
 
+TEST(TlsScanFacts, FirstSuiteAndSslv2KindsRoundTripAndStayOutWhenEmpty) {
+    auto f = full_versions();
+    f.protocols[4].first_suite = "0xc02f";
+    f.protocols[0].sslv2_cipher_kinds = {"0x010080", "0x0700c0"};
+    const Json j = f;
+    EXPECT_EQ(j["protocols"][4]["first_suite"], "0xc02f");
+    EXPECT_FALSE(j["protocols"][3].contains("first_suite"));
+    EXPECT_FALSE(j["protocols"][3].contains("sslv2_cipher_kinds"));
+    auto parsed = parse_tls_versions_facts(Json::parse(j.dump()));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_EQ(parsed->protocols[4].first_suite, "0xc02f");
+    EXPECT_EQ(parsed->protocols[0].sslv2_cipher_kinds, (std::vector<std::string>{"0x010080", "0x0700c0"}));
+    // Facts written before these fields existed still load.
+    auto old = Json::parse(j.dump());
+    old["protocols"][4].erase("first_suite");
+    auto parsed_old = parse_tls_versions_facts(old);
+    ASSERT_TRUE(parsed_old.ok());
+    EXPECT_TRUE(parsed_old->protocols[4].first_suite.empty());
+}
+
 }  // namespace
 }  // namespace conformscan::checks::tls
