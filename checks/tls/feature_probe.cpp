@@ -56,6 +56,23 @@ std::vector<std::uint16_t> cbc_suites() {
     return out;
 }
 
+// RFC 8422 §5.2: ECPointFormatList, a one-byte length and one byte per
+// format. A malformed list is reported as such rather than guessed at.
+std::vector<std::string> point_formats(const wt::ServerHello& sh) {
+    const auto* e = sh.find(wt::ext::kEcPointFormats);
+    if (e == nullptr) return {};
+    const auto& d = e->data;
+    if (d.empty() || d[0] == 0 || static_cast<std::size_t>(d[0]) + 1 != d.size()) return {"malformed"};
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < d.size(); ++i) {
+        if (d[i] == 0) out.emplace_back("uncompressed");
+        else if (d[i] == 1) out.emplace_back("ansiX962_compressed_prime");
+        else if (d[i] == 2) out.emplace_back("ansiX962_compressed_char2");
+        else out.push_back(fmt::format("format {}", d[i]));
+    }
+    return out;
+}
+
 struct Context {
     const core::Target& target;
     const core::ProbeOptions& options;
@@ -65,6 +82,7 @@ struct Context {
         ++facts.connections;
         auto a = exchange_hello(target, options, wt::encode_client_hello_records(spec));
         facts.hellos.push_back(fmt::format("{}: {}", purpose, a.detail));
+        if (a.server_hello && facts.ec_point_formats.empty()) facts.ec_point_formats = point_formats(*a.server_hello);
         return a;
     }
     void na(std::string_view feature) {
@@ -79,7 +97,14 @@ bool has_alert(const HelloAttempt& a, std::uint8_t description) {
 // The hello that asks for every extension at once.
 wt::ClientHelloSpec features_spec(std::uint16_t version, const core::Target& target) {
     auto spec = hello_for_version(version, target);  // renegotiation_info, EMS, ETM, session_ticket
+    // ECDHE CBC suites first: a server that follows the client's order then
+    // answers encrypt_then_mac (CBC only) and ec_point_formats (ECC only)
+    // in this one hello; the rest of the table follows in its order.
     spec.cipher_suites = legacy_suite_codes();
+    std::stable_partition(spec.cipher_suites.begin(), spec.cipher_suites.end(), [](std::uint16_t code) {
+        const auto* info = wt::find_cipher_suite(code);
+        return info != nullptr && info->kex == "ECDHE" && info->mode == "CBC";
+    });
     if (version == wt::kSsl3) return spec;  // SSL 3.0 servers may refuse any extension
     spec.status_request = true;
     spec.heartbeat = true;
@@ -321,6 +346,7 @@ void register_feature_probe(core::ProbeRegistry& registry) {
                "tls_features.alpn",
                "tls_features.compression",
                "tls_features.heartbeat",
+               "tls_features.ec_point_formats",
                "tls_features.fallback_scsv",
                "tls_features.downgrade_sentinel",
                "tls_features.not_applicable",

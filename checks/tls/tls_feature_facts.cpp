@@ -35,6 +35,7 @@ void to_json(Json& j, const TlsFeaturesFacts& f) {
              {"alpn", f.alpn},
              {"compression", f.compression},
              {"compression_observed", f.compression_observed},
+             {"ec_point_formats", f.ec_point_formats},
              {"heartbeat", f.heartbeat},
              {"heartbeat_mode", f.heartbeat_mode},
              {"fallback_scsv", f.fallback_scsv},
@@ -56,6 +57,7 @@ void from_json(const Json& j, TlsFeaturesFacts& f) {
     read_optional(j, "alpn", f.alpn);
     read_optional(j, "compression", f.compression);
     read_optional(j, "compression_observed", f.compression_observed);
+    read_optional(j, "ec_point_formats", f.ec_point_formats);
     read_optional(j, "heartbeat", f.heartbeat);
     read_optional(j, "heartbeat_mode", f.heartbeat_mode);
     read_optional(j, "fallback_scsv", f.fallback_scsv);

@@ -58,6 +58,11 @@ struct TlsFeaturesFacts {
     // False when no hello offering DEFLATE got a ServerHello: compression then
     // is not known to be off (the reason is in notes).
     bool compression_observed = true;
+    // RFC 8422 §5.2: the ec_point_formats list of the first ServerHello that
+    // carried one ("uncompressed", "ansiX962_compressed_prime",
+    // "ansiX962_compressed_char2", "format N"); servers send it only with an
+    // ECC suite, so empty means no feature hello saw one, not "unsupported".
+    std::vector<std::string> ec_point_formats;
     bool heartbeat = false;                // RFC 6520 extension echoed
     std::string heartbeat_mode;            // "peer_allowed_to_send", "peer_not_allowed_to_send", "mode N", ""
     // "honoured" (alert inappropriate_fallback), "not_honoured" (a ServerHello),

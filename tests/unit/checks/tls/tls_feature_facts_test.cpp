@@ -16,6 +16,7 @@ TEST(TlsFeatureFacts, RoundTripThroughJsonTextWithoutLoss) {
     original.heartbeat = true;
     original.heartbeat_mode = "peer_allowed_to_send";
     original.ocsp_stapling = true;
+    original.ec_point_formats = {"uncompressed", "ansiX962_compressed_prime"};
     original.alpn = {"h2", "http/1.1"};
     original.not_applicable = {"encrypt_then_mac"};
     original.notes = {"encrypt_then_mac: the server accepts no CBC suite \xc3\x84"};
@@ -38,6 +39,7 @@ TEST(TlsFeatureFacts, RoundTripThroughJsonTextWithoutLoss) {
     EXPECT_EQ(parsed->downgrade_sentinel, "present");
     EXPECT_TRUE(parsed->is_not_applicable("encrypt_then_mac"));
     EXPECT_FALSE(parsed->is_not_applicable("heartbeat"));
+    EXPECT_EQ(parsed->ec_point_formats, (std::vector<std::string>{"uncompressed", "ansiX962_compressed_prime"}));
     EXPECT_EQ(parsed->hellos.size(), 4u);
     EXPECT_EQ(parsed->connections, 4);
 }
