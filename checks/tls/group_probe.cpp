@@ -16,7 +16,8 @@
 //   group, so the server sends the prime it gives legacy clients (RFC 7919
 //   §4: a client listing FFDHE groups constrains the server's choice).
 //
-// Cost: groups accepted + 1 per version, + 1 for DHE.
+// Cost: groups accepted + 1 per version; the DHE prime usually comes from a
+// DHE suite offered along the ECDHE rounds (see enumerate_ecdhe), else + 1.
 #include "checks/tls/group_probe.hpp"
 
 #include <algorithm>
@@ -160,14 +161,29 @@ core::Result<wt::ServerKeyExchange> key_exchange_of(const KeyExchangeAttempt& k,
                                          version);
 }
 
-void enumerate_ecdhe(Context& ctx, std::uint16_t version) {
+// DHE rides along the ECDHE rounds, after the ECDHE suites, until the server
+// picks a DHE suite (its prime is then read from that ServerKeyExchange).
+// Once the server has picked an ECDHE_RSA suite while DHE suites were offered,
+// a later DHE pick also ends the ECDHE enumeration: both a client-order server
+// (ECDHE first in the list) and a server that ranks that ECDHE_RSA suite above
+// every DHE suite pick DHE only when no remaining group can serve ECDHE_RSA,
+// whose RSA certificate does not depend on the groups. That saves the refused
+// round and the separate DHE hello. Returns true when DHE was settled
+// (observed, or refused together with ECDHE).
+bool enumerate_ecdhe(Context& ctx, std::uint16_t version) {
     auto suites = legacy_suites_with_kex("ECDHE");
+    const auto dhe_suites = legacy_suites_with_kex("DHE");
     auto remaining = groups_of_kinds({"ecdhe"});
-    const std::size_t limit = remaining.size() + 2;  // + the one retry with fewer suites
+    const std::size_t limit = remaining.size() + 3;  // + the retry with fewer suites, + the DHE pick
     bool retried = false;
+    bool dhe_pending = true;
+    bool ecdhe_rsa_over_dhe = false;
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
-        auto k = kex_hello(ctx, version, suites, remaining);
-        if (refused(k.hello)) return;
+        const bool with_dhe = dhe_pending && !retried;
+        auto offer = suites;
+        if (with_dhe) offer.insert(offer.end(), dhe_suites.begin(), dhe_suites.end());
+        auto k = kex_hello(ctx, version, offer, remaining);
+        if (refused(k.hello)) return with_dhe;  // no ECDHE with these groups, and no DHE either when offered
         if (k.hello.outcome != Outcome::server_hello || !k.hello.server_hello) {
             // Some servers drop a hello with a hundred suites: once, try the common ones.
             if (ctx.facts.tls12_groups.empty() && !retried) {
@@ -176,24 +192,39 @@ void enumerate_ecdhe(Context& ctx, std::uint16_t version) {
                 continue;
             }
             ctx.incomplete(fmt::format("{} ECDHE: {}", wt::version_name(version), k.hello.detail));
-            return;
+            return false;
+        }
+        const auto* picked = wt::find_cipher_suite(k.hello.server_hello->cipher_suite);
+        if (with_dhe && picked != nullptr && picked->kex == "DHE" &&
+            k.hello.server_hello->selected_version == version) {
+            auto dhe = key_exchange_of(k, version, "DHE");
+            if (!dhe) {
+                ctx.incomplete(fmt::format("{} DHE: {}", wt::version_name(version), dhe.error().message));
+                return true;
+            }
+            ctx.facts.dh_bits = dhe->dh_bits;
+            dhe_pending = false;
+            if (ecdhe_rsa_over_dhe) return true;
+            continue;
         }
         auto ske = key_exchange_of(k, version, "ECDHE");
         if (!ske || !ske->named_group) {
             ctx.incomplete(fmt::format("{} ECDHE: {}", wt::version_name(version),
                                        ske ? std::string("no named group") : ske.error().message));
-            return;
+            return !dhe_pending;
         }
         auto it = std::find(remaining.begin(), remaining.end(), *ske->named_group);
         if (it == remaining.end()) {
             // RFC 8422 §5.4: the curve must be one the client offered.
             ctx.incomplete(fmt::format("{} ECDHE: the server chose {}, which was not offered",
                                        wt::version_name(version), group_name(*ske->named_group)));
-            return;
+            return !dhe_pending;
         }
+        if (with_dhe && picked != nullptr && picked->auth == "RSA") ecdhe_rsa_over_dhe = true;
         ctx.facts.tls12_groups.push_back(group_name(*it));
         remaining.erase(it);
     }
+    return !dhe_pending;
 }
 
 void observe_dhe(Context& ctx, std::uint16_t version) {
@@ -235,8 +266,7 @@ core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOption
     if (tls13) enumerate_tls13(ctx);
     if (legacy != 0) {
         facts.tls12_version = wt::version_name(legacy);
-        enumerate_ecdhe(ctx, legacy);
-        observe_dhe(ctx, legacy);
+        if (!enumerate_ecdhe(ctx, legacy)) observe_dhe(ctx, legacy);
     }
     for (const auto* list : {&facts.tls13_groups, &facts.tls12_groups})
         for (const auto& g : *list)
