@@ -290,8 +290,8 @@ void register_group_probe(core::ProbeRegistry& registry) {
     d.description =
         "TLS 1.3: offer every group with an empty key_share so that the server names its choice in a "
         "HelloRetryRequest; remove it and repeat until refused. TLS 1.2 (or the highest version <= 1.2): "
-        "the same with the ECDHE suites, reading the named group from the ServerKeyExchange. One hello "
-        "with the DHE suites reads the size of the server's DH prime.";
+        "the same with the ECDHE suites, reading the named group from the ServerKeyExchange. The DHE suites "
+        "ride after them until the server picks one, whose ServerKeyExchange gives the size of its DH prime.";
     d.facts = {"tls_groups.tls13_groups", "tls_groups.tls12_groups", "tls_groups.dh_bits",
                "tls_groups.accepted",     "tls_groups.complete",     "tls_groups.connections"};
     d.depends_on = {"tls_versions"};
