@@ -156,7 +156,9 @@ class Lab:
             self.description = json.load(f)
         self.endpoints = {e["name"]: e for e in self.description["endpoints"]}
         self.ca_file = self.dir / "lab-ca.pem"
-        self.inventory = self.dir / "inventory.yaml"
+        # The core endpoints only; inventory.yaml also lists the lab parts' targets.
+        core = self.dir / "inventory-core.yaml"
+        self.inventory = core if core.is_file() else self.dir / "inventory.yaml"
 
     def endpoint(self, name):
         return self.endpoints[name]

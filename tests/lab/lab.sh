@@ -588,10 +588,14 @@ write_inventory() {
       echo "  # $port $name: $desc"
       echo "  - {name: $name, host: $HOST, port: $port, service: $service, sni: $SNI, tags: [lab, expect-$expect]}"
     done
-    for part in "${LAB_PARTS[@]}"; do
-      if started "$part" && has_fn "${part}_inventory"; then "${part}_inventory"; fi
-    done
   } >"$f"
+  # inventory-core.yaml: the core endpoints only (what the core tests scan);
+  # inventory.yaml: those and every started part's targets (what the demo scans).
+  cp "$f" "$DIR/inventory-core.yaml.tmp"
+  mv "$DIR/inventory-core.yaml.tmp" "$DIR/inventory-core.yaml"
+  for part in "${LAB_PARTS[@]}"; do
+    if started "$part" && has_fn "${part}_inventory"; then "${part}_inventory"; fi
+  done >>"$f"
   mv "$f" "$DIR/inventory.yaml"
 }
 
