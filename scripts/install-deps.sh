@@ -12,6 +12,7 @@ PACKAGES=(
   lighttpd lighttpd-mod-gnutls gnutls-bin
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   vsftpd postgresql mariadb-server slapd prosody postfix
+  openssh-server openssh-client snmpd snmp socat inetutils-telnetd curl
 )
 
 missing=()
@@ -51,7 +52,8 @@ for p in "${missing[@]}"; do
   case "$p" in
     dovecot-core) unit=dovecot ;;
     mariadb-server) unit=mariadb ;;
-    vsftpd | postgresql | slapd | prosody | postfix) unit=$p ;;
+    vsftpd | postgresql | slapd | prosody | postfix | snmpd) unit=$p ;;
+    openssh-server) unit=ssh ;;
     *) continue ;;
   esac
   systemctl disable --quiet "$unit" 2>/dev/null || update-rc.d "$unit" disable >/dev/null 2>&1 || true
