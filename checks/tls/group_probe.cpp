@@ -1,8 +1,14 @@
 // The `tls_groups` probe: the key exchange groups a server accepts, by raw
 // handshakes, for the versions `tls_versions` found.
 //
-// * TLS 1.3: the removal method over every ecdhe, ffdhe and hybrid_pq group of
-//   the IANA table. The hello lists the remaining groups in supported_groups
+// * TLS 1.3: first one OpenSSL handshake whose key share is for secp384r1:
+//   a server whose first choice that is not sends its own supported_groups
+//   in EncryptedExtensions (RFC 8446 §4.2.7; OpenSSL-based servers do), which
+//   is taken as its accepted TLS 1.3 groups (tls13_source
+//   "encrypted_extensions"); the removal method below then runs over the
+//   groups it did not list, to show that it accepts none of them. Without a
+//   list: the removal method over every ecdhe, ffdhe and hybrid_pq group of
+//   the IANA table (tls13_source "removal"). The hello lists the remaining groups in supported_groups
 //   and sends an EMPTY key_share list, so the server has to answer with a
 //   HelloRetryRequest naming the group it selected (RFC 8446 §4.1.4, §4.2.8:
 //   client_shares "MAY be empty if the client is requesting a
@@ -16,7 +22,8 @@
 //   group, so the server sends the prime it gives legacy clients (RFC 7919
 //   §4: a client listing FFDHE groups constrains the server's choice).
 //
-// Cost: groups accepted + 1 per version; the DHE prime usually comes from a
+// Cost: TLS 1.3, 2 with a declared list (else groups accepted + 2); TLS 1.2,
+// groups accepted + 1; the DHE prime usually comes from a
 // DHE suite offered along the ECDHE rounds (see enumerate_ecdhe), else + 1.
 #include "checks/tls/group_probe.hpp"
 
@@ -25,6 +32,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/tls/group_declared.hpp"
 #include "checks/tls/raw_hello.hpp"
 #include "checks/tls/raw_key_exchange.hpp"
 #include "checks/tls/tls_group_facts.hpp"
@@ -91,8 +99,7 @@ bool refused(const HelloAttempt& a) {
     return a.outcome == Outcome::alert || a.outcome == Outcome::closed;
 }
 
-void enumerate_tls13(Context& ctx) {
-    auto remaining = groups_of_kinds({"ecdhe", "ffdhe", "hybrid_pq"});
+void enumerate_tls13(Context& ctx, std::vector<std::uint16_t> remaining) {
     const std::size_t limit = remaining.size() + 1;
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
         auto spec = hello_for_version(wt::kTls13, ctx.target);
@@ -128,6 +135,27 @@ void enumerate_tls13(Context& ctx) {
         ctx.facts.tls13_groups.push_back(group_name(*it));
         remaining.erase(it);
     }
+}
+
+// TLS 1.3: the server's declared list when it sends one, and the removal
+// method over every other group, which confirms (usually with one refused
+// hello) that the server accepts nothing it did not declare; without a
+// declared list, the removal method over every group.
+void observe_tls13(Context& ctx) {
+    auto candidates = groups_of_kinds({"ecdhe", "ffdhe", "hybrid_pq"});
+    ++ctx.facts.connections;
+    const auto declared = declared_tls13_groups(ctx.target, ctx.options);
+    if (declared.groups.empty()) {
+        ctx.facts.tls13_source = "removal";
+        enumerate_tls13(ctx, std::move(candidates));
+        return;
+    }
+    ctx.facts.tls13_source = "encrypted_extensions";
+    for (auto code : declared.groups) {
+        ctx.facts.tls13_groups.push_back(group_name(code));
+        candidates.erase(std::remove(candidates.begin(), candidates.end(), code), candidates.end());
+    }
+    enumerate_tls13(ctx, std::move(candidates));
 }
 
 // One TLS <= 1.2 hello offering `suites` and `groups`, read to the ServerKeyExchange.
@@ -263,7 +291,7 @@ core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOption
         if (*v == wt::kTls13) tls13 = true;
         if (*v >= wt::kTls10 && *v <= wt::kTls12) legacy = std::max(legacy, *v);
     }
-    if (tls13) enumerate_tls13(ctx);
+    if (tls13) observe_tls13(ctx);
     if (legacy != 0) {
         facts.tls12_version = wt::version_name(legacy);
         if (!enumerate_ecdhe(ctx, legacy)) observe_dhe(ctx, legacy);
@@ -288,11 +316,13 @@ void register_group_probe(core::ProbeRegistry& registry) {
     d.name = "tls_groups";
     d.title = "Key exchange groups accepted (TLS 1.3 and ECDHE) and the DHE prime size, by raw handshakes";
     d.description =
-        "TLS 1.3: offer every group with an empty key_share so that the server names its choice in a "
-        "HelloRetryRequest; remove it and repeat until refused. TLS 1.2 (or the highest version <= 1.2): "
+        "TLS 1.3: one handshake whose key share is for secp384r1, so that the server lists its groups in "
+        "EncryptedExtensions (RFC 8446 4.2.7); then offer every group it did not list (every group without a list) "
+        "with an empty key_share, so that the server names its choice in a HelloRetryRequest; remove it and repeat "
+        "until refused. TLS 1.2 (or the highest version <= 1.2): "
         "the same with the ECDHE suites, reading the named group from the ServerKeyExchange. The DHE suites "
         "ride after them until the server picks one, whose ServerKeyExchange gives the size of its DH prime.";
-    d.facts = {"tls_groups.tls13_groups", "tls_groups.tls12_groups", "tls_groups.dh_bits",
+    d.facts = {"tls_groups.tls13_groups", "tls_groups.tls13_source", "tls_groups.tls12_groups", "tls_groups.dh_bits",
                "tls_groups.accepted",     "tls_groups.complete",     "tls_groups.connections"};
     d.depends_on = {"tls_versions"};
     d.run = run_groups;

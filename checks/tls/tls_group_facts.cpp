@@ -10,6 +10,7 @@ using core::fact_json::require_object;
 
 void to_json(Json& j, const TlsGroupsFacts& f) {
     j = Json{{"tls13_groups", f.tls13_groups},
+             {"tls13_source", f.tls13_source},
              {"tls12_groups", f.tls12_groups},
              {"tls12_version", f.tls12_version},
              {"dh_bits", f.dh_bits},
@@ -24,6 +25,7 @@ void to_json(Json& j, const TlsGroupsFacts& f) {
 void from_json(const Json& j, TlsGroupsFacts& f) {
     require_object(j, "tls_groups facts");
     read_optional(j, "tls13_groups", f.tls13_groups);
+    read_optional(j, "tls13_source", f.tls13_source);
     read_optional(j, "tls12_groups", f.tls12_groups);
     read_optional(j, "tls12_version", f.tls12_version);
     read_optional(j, "dh_bits", f.dh_bits);

@@ -1,7 +1,10 @@
 // Facts of the `tls_groups` probe (group_probe.cpp): the key exchange groups
 // a server accepts, observed by raw handshakes.
-//   tls13_groups — named groups accepted for TLS 1.3, in the order the server
-//                  chose them (HelloRetryRequest.selected_group);
+//   tls13_groups — named groups accepted for TLS 1.3: the server's own list
+//                  from EncryptedExtensions when it sends one, in its order,
+//                  then any others it chose (HelloRetryRequest.selected_group);
+//   tls13_source — "encrypted_extensions" when the list came from the server,
+//                  "removal" when every group was found by HelloRetryRequests;
 //   tls12_groups — ECDHE named groups accepted with TLS 1.2, or with the
 //                  highest version <= 1.2 the server accepts (tls12_version);
 //   dh_bits      — size of the DH prime the server sends with DHE suites to a
@@ -22,6 +25,7 @@ namespace conformscan::checks::tls {
 
 struct TlsGroupsFacts {
     std::vector<std::string> tls13_groups;  // empty when TLS 1.3 is not accepted
+    std::string tls13_source;               // "encrypted_extensions", "removal", or "" (TLS 1.3 not probed)
     std::vector<std::string> tls12_groups;  // empty when no ECDHE suite is accepted (or no version <= 1.2)
     std::string tls12_version;  // the version tls12_groups and dh_bits were observed with; "" if none
     int dh_bits = 0;

@@ -10,6 +10,7 @@ using Json = nlohmann::json;
 TlsGroupsFacts full_groups() {
     TlsGroupsFacts f;
     f.tls13_groups = {"x25519", "secp256r1", "ffdhe2048", "X25519MLKEM768"};
+    f.tls13_source = "encrypted_extensions";
     f.tls12_groups = {"secp384r1", "x25519", "0x5a5a"};
     f.tls12_version = "TLSv1.2";
     f.dh_bits = 1024;
@@ -27,6 +28,7 @@ TEST(TlsGroupFacts, RoundTripThroughJsonTextWithoutLoss) {
     ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
     EXPECT_EQ(Json(*parsed), j);
     EXPECT_EQ(parsed->tls13_groups, original.tls13_groups);
+    EXPECT_EQ(parsed->tls13_source, original.tls13_source);
     EXPECT_EQ(parsed->tls12_groups, original.tls12_groups);
     EXPECT_EQ(parsed->tls12_version, "TLSv1.2");
     EXPECT_EQ(parsed->dh_bits, 1024);
