@@ -14,7 +14,10 @@
 //   client_shares "MAY be empty if the client is requesting a
 //   HelloRetryRequest"). That group is recorded and removed; repeat until the
 //   server refuses. No share is ever computed, so every group costs the same.
-// * TLS 1.2 (or the highest version <= 1.2 accepted): offer only the ECDHE
+// * TLS 1.2 (or the highest version <= 1.2 accepted): tls_suites follows the
+//   ECDHE groups and the DH prime along its own hellos (suite_groups.hpp);
+//   this probe starts from what it saw and asks only what it left open,
+//   usually nothing or one refused hello. Without those facts: offer only the ECDHE
 //   suites with the remaining ecdhe groups, read up to the ServerKeyExchange
 //   and take its named_group (RFC 8422 §5.4); remove, repeat.
 // * DHE: one hello offering only the DHE suites, read the ServerKeyExchange
@@ -23,12 +26,14 @@
 //   §4: a client listing FFDHE groups constrains the server's choice).
 //
 // Cost: TLS 1.3, 2 with a declared list (else groups accepted + 2); TLS 1.2,
-// groups accepted + 1; the DHE prime usually comes from a
+// 0 to 2 after tls_suites, else groups accepted + 1; the DHE prime usually comes from a
 // DHE suite offered along the ECDHE rounds (see enumerate_ecdhe), else + 1.
 #include "checks/tls/group_probe.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -198,23 +203,21 @@ core::Result<wt::ServerKeyExchange> key_exchange_of(const KeyExchangeAttempt& k,
 // whose RSA certificate does not depend on the groups. That saves the refused
 // round and the separate DHE hello. Returns true when DHE was settled
 // (observed, or refused together with ECDHE).
-bool enumerate_ecdhe(Context& ctx, std::uint16_t version) {
+bool enumerate_ecdhe(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining, bool dhe_pending) {
     auto suites = legacy_suites_with_kex("ECDHE");
     const auto dhe_suites = legacy_suites_with_kex("DHE");
-    auto remaining = groups_of_kinds({"ecdhe"});
     const std::size_t limit = remaining.size() + 3;  // + the retry with fewer suites, + the DHE pick
     bool retried = false;
-    bool dhe_pending = true;
     bool ecdhe_rsa_over_dhe = false;
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
         const bool with_dhe = dhe_pending && !retried;
         auto offer = suites;
         if (with_dhe) offer.insert(offer.end(), dhe_suites.begin(), dhe_suites.end());
         auto k = kex_hello(ctx, version, offer, remaining);
-        if (refused(k.hello)) return with_dhe;  // no ECDHE with these groups, and no DHE either when offered
+        if (refused(k.hello)) return with_dhe || !dhe_pending;  // no ECDHE with these groups, nor DHE when offered
         if (k.hello.outcome != Outcome::server_hello || !k.hello.server_hello) {
             // Some servers drop a hello with a hundred suites: once, try the common ones.
-            if (ctx.facts.tls12_groups.empty() && !retried) {
+            if (!retried && !suites.empty() && suites.size() > std::size(kCommonEcdheSuites)) {
                 retried = true;
                 suites.assign(std::begin(kCommonEcdheSuites), std::end(kCommonEcdheSuites));
                 continue;
@@ -270,6 +273,42 @@ void observe_dhe(Context& ctx, std::uint16_t version) {
     ctx.facts.dh_bits = ske->dh_bits;
 }
 
+// TLS 1.2 after tls_suites followed the groups along its enumeration (see
+// suite_groups.hpp): take what it saw, and ask only what it left open — the
+// ECDHE groups it did not see unless it proved none of them is accepted, and
+// the DH prime when a DHE suite is accepted but its ServerKeyExchange was not
+// read. An enumeration that accepted no ECDHE (or no DHE) suite settles that
+// kind without a hello.
+void continue_from_suites(Context& ctx, std::uint16_t version, const TlsSuitesFacts& suites) {
+    const auto& seen = suites.key_exchange_seen;
+    ctx.facts.tls12_groups = seen.ecdhe_groups;
+    ctx.facts.dh_bits = seen.dh_bits;
+    bool ecdhe_accepted = false;
+    bool dhe_accepted = false;
+    bool enumeration_complete = false;
+    for (const auto& pv : suites.per_version) {
+        if (pv.version != wt::version_name(version)) continue;
+        enumeration_complete = pv.complete;
+        for (const auto& s : pv.suites) {
+            const auto* info = wt::find_cipher_suite(std::string_view(s.name));
+            if (info == nullptr) continue;
+            ecdhe_accepted = ecdhe_accepted || info->kex == "ECDHE";
+            dhe_accepted = dhe_accepted || info->kex == "DHE";
+        }
+    }
+    const bool dhe_pending = seen.dh_bits == 0 && (dhe_accepted || !enumeration_complete);
+    const bool ecdhe_pending = !seen.ecdhe_complete && (ecdhe_accepted || !enumeration_complete);
+    if (!ecdhe_pending) {
+        if (dhe_pending) observe_dhe(ctx, version);
+        return;
+    }
+    auto remaining = groups_of_kinds({"ecdhe"});
+    for (const auto& name : seen.ecdhe_groups)
+        if (const auto* g = wt::find_group(std::string_view(name)))
+            remaining.erase(std::remove(remaining.begin(), remaining.end(), g->code), remaining.end());
+    if (!enumerate_ecdhe(ctx, version, std::move(remaining), dhe_pending) && dhe_pending) observe_dhe(ctx, version);
+}
+
 core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOptions& options,
                              const core::FactSet& earlier) {
     const auto started = std::chrono::steady_clock::now();
@@ -294,7 +333,14 @@ core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOption
     if (tls13) observe_tls13(ctx);
     if (legacy != 0) {
         facts.tls12_version = wt::version_name(legacy);
-        if (!enumerate_ecdhe(ctx, legacy)) observe_dhe(ctx, legacy);
+        const auto* suites_record = earlier.get("tls_suites");
+        std::optional<TlsSuitesFacts> suites;
+        if (suites_record != nullptr && suites_record->status == core::ProbeStatus::ok)
+            if (auto parsed = parse_tls_suites_facts(suites_record->data)) suites = std::move(*parsed);
+        if (suites && suites->key_exchange_seen.version == facts.tls12_version)
+            continue_from_suites(ctx, legacy, *suites);
+        else if (!enumerate_ecdhe(ctx, legacy, groups_of_kinds({"ecdhe"}), true))
+            observe_dhe(ctx, legacy);
     }
     for (const auto* list : {&facts.tls13_groups, &facts.tls12_groups})
         for (const auto& g : *list)
@@ -319,12 +365,13 @@ void register_group_probe(core::ProbeRegistry& registry) {
         "TLS 1.3: one handshake whose key share is for secp384r1, so that the server lists its groups in "
         "EncryptedExtensions (RFC 8446 4.2.7); then offer every group it did not list (every group without a list) "
         "with an empty key_share, so that the server names its choice in a HelloRetryRequest; remove it and repeat "
-        "until refused. TLS 1.2 (or the highest version <= 1.2): "
+        "until refused. TLS 1.2 (or the highest version <= 1.2): continue from the groups and DH prime tls_suites saw "
+        "along its enumeration; without them, "
         "the same with the ECDHE suites, reading the named group from the ServerKeyExchange. The DHE suites "
         "ride after them until the server picks one, whose ServerKeyExchange gives the size of its DH prime.";
     d.facts = {"tls_groups.tls13_groups", "tls_groups.tls13_source", "tls_groups.tls12_groups", "tls_groups.dh_bits",
                "tls_groups.accepted",     "tls_groups.complete",     "tls_groups.connections"};
-    d.depends_on = {"tls_versions"};
+    d.depends_on = {"tls_versions", "tls_suites"};
     d.run = run_groups;
     core::must_add(registry, std::move(d));
 }

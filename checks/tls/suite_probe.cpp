@@ -16,7 +16,9 @@
 #include <fmt/format.h>
 
 #include "checks/tls/raw_hello.hpp"
+#include "checks/tls/raw_key_exchange.hpp"
 #include "checks/tls/suite_common.hpp"
+#include "checks/tls/suite_groups.hpp"
 #include "checks/tls/tls_scan_facts.hpp"
 #include "checks/tls/version_probe.hpp"
 #include "checks/tls/wire/iana_tables.hpp"
@@ -50,6 +52,33 @@ struct Context {
         ++connections;
         return exchange_hello(target, options, wt::encode_client_hello_records(spec));
     }
+
+    // A hello listing `groups`, read on to the ServerKeyExchange.
+    KeyExchangeAttempt hello_to_key_exchange(std::uint16_t version, const std::vector<std::uint16_t>& suites,
+                                             const std::vector<std::uint16_t>& groups) {
+        auto spec = hello_for_version(version, target);
+        spec.cipher_suites = suites;
+        spec.groups = groups;
+        ++connections;
+        return exchange_to_key_exchange(target, options, wt::encode_client_hello_records(spec));
+    }
+
+    // One round of the enumeration; with a tracker, the groups follow it (see
+    // suite_groups.hpp) and a held answer comes back as nullopt.
+    std::optional<HelloAttempt> round(std::uint16_t version, const std::vector<std::uint16_t>& offer,
+                                      SuiteGroupTracker* tracker) {
+        if (tracker == nullptr) return hello(version, offer);
+        auto groups = tracker->groups_for();
+        auto k = hello_to_key_exchange(version, offer, groups);
+        auto verdict = tracker->on_answer(k, groups, offer);
+        if (verdict == SuiteGroupTracker::Verdict::retry_all) {
+            groups = tracker->groups_for();
+            k = hello_to_key_exchange(version, offer, groups);
+            verdict = tracker->on_answer(k, groups, offer);
+        }
+        if (verdict == SuiteGroupTracker::Verdict::hold) return std::nullopt;
+        return std::move(k.hello);
+    }
 };
 
 // The removal method over `remaining`, in its order. `seed` is the suite the
@@ -68,7 +97,7 @@ struct Context {
 // it already rules out client order (a client-order server picks the first
 // accepted suite of the list, so its picks only move forwards).
 Enumeration enumerate(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining,
-                      std::optional<std::uint16_t> seed, bool order_tests) {
+                      std::optional<std::uint16_t> seed, bool order_tests, SuiteGroupTracker* tracker = nullptr) {
     Enumeration e;
     const std::vector<std::uint16_t> offered_order = remaining;
     const auto position = [&](std::uint16_t code) {
@@ -84,12 +113,14 @@ Enumeration enumerate(Context& ctx, std::uint16_t version, std::vector<std::uint
         e.first_attempt_answered = true;
         record(*seed);
     }
-    const std::size_t limit = remaining.size() + 2;
+    const std::size_t limit = remaining.size() + 3;  // + the order test, + the end, + a held answer
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
         const bool test = order_tests && e.preference.empty() && e.chosen.size() >= 2;
         auto offer = remaining;
         if (test) offer.insert(offer.end(), e.chosen.rbegin(), e.chosen.rend());
-        auto a = ctx.hello(version, offer);
+        auto answer = ctx.round(version, offer, tracker);
+        if (!answer) continue;  // held: the suite stays in the offer and comes back in its place
+        auto& a = *answer;
         if (a.outcome == Outcome::server_hello && a.server_hello) {
             if (e.chosen.empty()) e.first_attempt_answered = true;
             const auto& sh = *a.server_hello;
@@ -148,9 +179,10 @@ SuiteFact suite_fact(std::uint16_t code) {
     return {info ? std::string(info->name) : fmt::format("0x{:04x}", code), fmt::format("0x{:04x}", code)};
 }
 
-VersionSuites probe_one_version(Context& ctx, std::uint16_t version, std::optional<std::uint16_t> seed) {
+VersionSuites probe_one_version(Context& ctx, std::uint16_t version, std::optional<std::uint16_t> seed,
+                                SuiteGroupTracker* tracker) {
     const auto candidates = version == wt::kTls13 ? tls13_suite_codes() : legacy_suite_codes();
-    auto e = enumerate(ctx, version, candidates, seed, true);
+    auto e = enumerate(ctx, version, candidates, seed, true, tracker);
     bool chunked = false;
     if (!e.first_attempt_answered && candidates.size() > kChunk) {
         // The full list got no ServerHello although the version is accepted:
@@ -192,6 +224,13 @@ core::ProbeRecord run_suites(const core::Target& target, const core::ProbeOption
 
     Context ctx{target, options};
     TlsSuitesFacts facts;
+    // The groups are followed under the version tls_groups judges TLS 1.2
+    // groups with: the highest accepted from TLS 1.0 to 1.2.
+    std::optional<SuiteGroupTracker> tracker;
+    for (const auto& name : versions->accepted)
+        if (auto v = wt::version_from_name(name); v && *v >= wt::kTls10 && *v <= wt::kTls12 &&
+                                                   (!tracker || *v > tracker->version()))
+            tracker.emplace(*v);
     for (const auto& name : versions->accepted) {
         auto v = wt::version_from_name(name);
         if (!v) continue;
@@ -206,8 +245,10 @@ core::ProbeRecord run_suites(const core::Target& target, const core::ProbeOption
         if (seen != nullptr)
             if (auto code = parse_suite_code(seen->first_suite); code && *code <= 0xFFFF)
                 seed = static_cast<std::uint16_t>(*code);
-        facts.per_version.push_back(probe_one_version(ctx, *v, seed));
+        facts.per_version.push_back(
+            probe_one_version(ctx, *v, seed, tracker && tracker->version() == *v ? &*tracker : nullptr));
     }
+    if (tracker) facts.key_exchange_seen = tracker->seen();
     for (const auto& pv : facts.per_version)
         for (const auto& s : pv.suites)
             if (std::find(facts.accepted.begin(), facts.accepted.end(), s.name) == facts.accepted.end())

@@ -69,14 +69,35 @@ void from_json(const Json& j, VersionSuites& f) {
     read_optional(j, "note", f.note);
 }
 
+void to_json(Json& j, const SuiteKeyExchangeSeen& f) {
+    j = Json{{"version", f.version},
+             {"ecdhe_groups", f.ecdhe_groups},
+             {"ecdhe_complete", f.ecdhe_complete},
+             {"dh_bits", f.dh_bits},
+             {"note", f.note}};
+}
+
+void from_json(const Json& j, SuiteKeyExchangeSeen& f) {
+    require_object(j, "key exchange seen");
+    read_optional(j, "version", f.version);
+    read_optional(j, "ecdhe_groups", f.ecdhe_groups);
+    read_optional(j, "ecdhe_complete", f.ecdhe_complete);
+    read_optional(j, "dh_bits", f.dh_bits);
+    read_optional(j, "note", f.note);
+}
+
 void to_json(Json& j, const TlsSuitesFacts& f) {
-    j = Json{{"per_version", f.per_version}, {"accepted", f.accepted}, {"connections", f.connections}};
+    j = Json{{"per_version", f.per_version},
+             {"accepted", f.accepted},
+             {"key_exchange_seen", f.key_exchange_seen},
+             {"connections", f.connections}};
 }
 
 void from_json(const Json& j, TlsSuitesFacts& f) {
     require_object(j, "tls_suites facts");
     read_optional(j, "per_version", f.per_version);
     read_optional(j, "accepted", f.accepted);
+    read_optional(j, "key_exchange_seen", f.key_exchange_seen);
     read_optional(j, "connections", f.connections);
 }
 

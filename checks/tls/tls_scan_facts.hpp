@@ -48,9 +48,22 @@ struct VersionSuites {
     std::string note;               // why it is incomplete
 };
 
+// What the suite enumeration learnt about key exchange on the way, for
+// tls_groups to start from: under `version` (the highest accepted <= TLS 1.2)
+// each hello listed only the ECDHE groups not yet seen, and the
+// ServerKeyExchange of each ECDHE or DHE pick was read (see suite_groups.hpp).
+struct SuiteKeyExchangeSeen {
+    std::string version;                    // "" when no version was followed
+    std::vector<std::string> ecdhe_groups;  // accepted ECDHE groups, in the order seen
+    bool ecdhe_complete = false;  // proven: no other ECDHE group of the table is accepted
+    int dh_bits = 0;              // DH prime size of a DHE pick; 0 when none was read
+    std::string note;             // why following the groups stopped early, if it did
+};
+
 struct TlsSuitesFacts {
     std::vector<VersionSuites> per_version;  // one per accepted version
     std::vector<std::string> accepted;       // union of accepted suite names
+    SuiteKeyExchangeSeen key_exchange_seen;
     int connections = 0;
 };
 
@@ -61,6 +74,8 @@ void from_json(const nlohmann::json& j, TlsVersionsFacts& f);
 void to_json(nlohmann::json& j, const SuiteFact& f);
 void from_json(const nlohmann::json& j, SuiteFact& f);
 void to_json(nlohmann::json& j, const VersionSuites& f);
+void to_json(nlohmann::json& j, const SuiteKeyExchangeSeen& f);
+void from_json(const nlohmann::json& j, SuiteKeyExchangeSeen& f);
 void from_json(const nlohmann::json& j, VersionSuites& f);
 void to_json(nlohmann::json& j, const TlsSuitesFacts& f);
 void from_json(const nlohmann::json& j, TlsSuitesFacts& f);
