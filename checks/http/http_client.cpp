@@ -179,8 +179,9 @@ core::Result<Fetched> HttpClient::get(const std::string& url, std::uint16_t port
     curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    // The connection, the TLS handshake, the request and the capped answer.
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2 * timeout_ms);
+    // One request is one network operation: the connection, the TLS
+    // handshake, the request and the capped answer all fit in the timeout.
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
