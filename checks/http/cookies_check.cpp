@@ -35,7 +35,8 @@ std::vector<std::string> cookie_problems(const HttpCookie& c, const Json& params
                                                              : std::string("no SameSite"))
                                           : fmt::format("SameSite={}", c.same_site));
     // RFC 6265bis §5.6.7: a SameSite=None cookie without Secure is rejected.
-    if (c.same_site == "None" && !c.secure) out.push_back("SameSite=None without Secure (browsers reject it)");
+    if (c.same_site == "None" && !c.secure)
+        out.push_back("SameSite=None without Secure (browsers reject it)");
     return out;
 }
 
@@ -65,11 +66,12 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     if (!any_https) return Outcome::not_applicable("no response of the chain came over https");
     if (judged.empty()) return Outcome::not_applicable("no cookie is set over https");
     if (!problems.empty())
-        return Outcome::fail(fmt::format("{} of {} cookies set over https lack attributes: {}", problems.size(),
-                                         judged.size(), fmt::join(problems, "; ")),
+        return Outcome::fail(fmt::format("{} of {} cookies set over https lack attributes: {}",
+                                         problems.size(), judged.size(), fmt::join(problems, "; ")),
                              observed, expected);
-    return Outcome::pass(fmt::format("{} cookies set over https, each with the required attributes", judged.size()),
-                         observed, expected);
+    return Outcome::pass(
+        fmt::format("{} cookies set over https, each with the required attributes", judged.size()), observed,
+        expected);
 }
 
 }  // namespace
@@ -84,25 +86,27 @@ core::CheckDescriptor cookies_check() {
         "(empty list: not judged), and never SameSite=None without Secure. Not applicable when no cookie is "
         "set over https; cookies set over plain HTTP are listed in the evidence.";
     d.facts = {kHttpProbe};
-    d.params = {core::ParamSpec{.name = "secure",
-                                .type = core::ParamType::boolean,
-                                .description = "Require the Secure attribute.",
-                                .default_value = true},
-                core::ParamSpec{.name = "httponly",
-                                .type = core::ParamType::boolean,
-                                .description = "Require the HttpOnly attribute.",
-                                .default_value = true},
-                core::ParamSpec{.name = "httponly_exempt",
-                                .type = core::ParamType::string_list,
-                                .description = "Cookie names that scripts must read (e.g. a CSRF token): no "
-                                               "HttpOnly required.",
-                                .default_value = Json::array()},
-                core::ParamSpec{.name = "samesite",
-                                .type = core::ParamType::string_list,
-                                .description = "SameSite values accepted; an empty list does not judge SameSite.",
-                                .default_value = Json::array({"Strict", "Lax"}),
-                                .choices = {"Strict", "Lax", "None"}}};
-    d.examples = {"{}", "{samesite: [Strict]}", "{httponly_exempt: [csrftoken], samesite: [Strict, Lax, None]}"};
+    d.params = {
+        core::ParamSpec{.name = "secure",
+                        .type = core::ParamType::boolean,
+                        .description = "Require the Secure attribute.",
+                        .default_value = true},
+        core::ParamSpec{.name = "httponly",
+                        .type = core::ParamType::boolean,
+                        .description = "Require the HttpOnly attribute.",
+                        .default_value = true},
+        core::ParamSpec{.name = "httponly_exempt",
+                        .type = core::ParamType::string_list,
+                        .description = "Cookie names that scripts must read (e.g. a CSRF token): no "
+                                       "HttpOnly required.",
+                        .default_value = Json::array()},
+        core::ParamSpec{.name = "samesite",
+                        .type = core::ParamType::string_list,
+                        .description = "SameSite values accepted; an empty list does not judge SameSite.",
+                        .default_value = Json::array({"Strict", "Lax"}),
+                        .choices = {"Strict", "Lax", "None"}}};
+    d.examples = {"{}", "{samesite: [Strict]}",
+                  "{httponly_exempt: [csrftoken], samesite: [Strict, Lax, None]}"};
     d.evaluate = guarded("http.cookies", evaluate);
     return d;
 }

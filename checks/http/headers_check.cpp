@@ -21,7 +21,8 @@ Json default_required() {
     // OWASP Secure Headers Project; Referrer-Policy: the last recognised
     // token of the list decides (W3C Referrer Policy §8.1).
     return Json{{"x-content-type-options", "^\\s*nosniff\\s*$"},
-                {"referrer-policy", "(^|,)\\s*(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)\\s*$"}};
+                {"referrer-policy",
+                 "(^|,)\\s*(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)\\s*$"}};
 }
 
 // RFC 9110 §10.2.4 product = token ["/" product-version]: a version is a
@@ -35,7 +36,8 @@ bool carries_version(std::string_view v) {
             if (j < v.size() && (v[j] == 'v' || v[j] == 'V')) ++j;
             if (j < v.size() && wire::http::is_digit(v[j])) return true;
         }
-        if (wire::http::is_digit(v[i]) && i + 2 < v.size() && v[i + 1] == '.' && wire::http::is_digit(v[i + 2]))
+        if (wire::http::is_digit(v[i]) && i + 2 < v.size() && v[i + 1] == '.' &&
+            wire::http::is_digit(v[i + 2]))
             return true;
     }
     return false;
@@ -45,7 +47,9 @@ bool carries_version(std::string_view v) {
 // at most this much of a value, so that a hostile header cannot exhaust the stack.
 constexpr std::size_t kMaxPatternSubject = 4096;
 
-std::regex pattern_of(const std::string& p) { return std::regex(p, std::regex::ECMAScript | std::regex::icase); }
+std::regex pattern_of(const std::string& p) {
+    return std::regex(p, std::regex::ECMAScript | std::regex::icase);
+}
 
 // HTML's "check a navigation response's adherence to X-Frame-Options": a CSP
 // with frame-ancestors makes X-Frame-Options irrelevant; otherwise every
@@ -62,8 +66,7 @@ std::string framing_problem(const HttpResponse& r, Json& observed) {
             if (!wire::http::frame_ancestors_allow_any(*fa)) restricted = true;
         }
     }
-    if (any_frame_ancestors)
-        return restricted ? "" : "CSP frame-ancestors lets any origin frame the page";
+    if (any_frame_ancestors) return restricted ? "" : "CSP frame-ancestors lets any origin frame the page";
     const auto xfo = header_values(r, "x-frame-options");
     observed["x_frame_options"] = xfo;
     if (xfo.empty()) return "neither CSP frame-ancestors nor X-Frame-Options protects against framing";
@@ -87,17 +90,16 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
     auto facts = load_http_facts(ctx);
     if (!facts) return Outcome::error(facts.error().describe());
     const auto& r = pick_response(*facts, params);
-    const Json required = params.contains("require") && params["require"].is_object() ? params["require"]
-                                                                                         : default_required();
+    const Json required =
+        params.contains("require") && params["require"].is_object() ? params["require"] : default_required();
     const auto forbid = params.value("forbid", std::vector<std::string>{});
-    const auto version_free = params.value("version_free", std::vector<std::string>{"server", "x-powered-by"});
+    const auto version_free =
+        params.value("version_free", std::vector<std::string>{"server", "x-powered-by"});
     const bool framing = params.value("frame_protection", true);
 
     std::vector<std::string> problems;
     Json observed{{"url", r.url}, {"status", r.status}, {"headers", Json::object()}};
-    auto note_header = [&](const std::string& name) {
-        observed["headers"][name] = header_values(r, name);
-    };
+    auto note_header = [&](const std::string& name) { observed["headers"][name] = header_values(r, name); };
     for (const auto& [raw_name, pattern] : required.items()) {
         const auto name = wire::http::to_lower(raw_name);
         note_header(name);
@@ -110,7 +112,8 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
         if (p.empty()) continue;
         const auto re = pattern_of(p);
         for (const auto& v : values)
-            if (!std::regex_search(v.substr(0, kMaxPatternSubject), re)) problems.push_back(fmt::format("{}: \"{}\" does not match /{}/", name, v, p));
+            if (!std::regex_search(v.substr(0, kMaxPatternSubject), re))
+                problems.push_back(fmt::format("{}: \"{}\" does not match /{}/", name, v, p));
     }
     if (framing)
         if (auto why = framing_problem(r, observed); !why.empty()) problems.push_back(why);
@@ -127,7 +130,8 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
         if (values.empty()) continue;
         note_header(name);
         for (const auto& v : values)
-            if (carries_version(v)) problems.push_back(fmt::format("{} discloses a version: \"{}\"", name, v));
+            if (carries_version(v))
+                problems.push_back(fmt::format("{} discloses a version: \"{}\"", name, v));
     }
     const Json expected{{"require", required},
                         {"frame_protection", framing},
@@ -135,25 +139,28 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
                         {"version_free", version_free}};
     if (!problems.empty())
         return Outcome::fail(fmt::format("{}: {}", r.url, fmt::join(problems, "; ")), observed, expected);
-    return Outcome::pass(fmt::format("{} sends the required headers and no forbidden or versioned ones", r.url),
-                         observed, expected);
+    return Outcome::pass(
+        fmt::format("{} sends the required headers and no forbidden or versioned ones", r.url), observed,
+        expected);
 }
 
 core::Result<void> validate(const Json& params) {
     if (!params.contains("require")) return {};
     const auto& req = params["require"];
     if (!req.is_object())
-        return core::make_error("bad_param", "require must be a map of header name to value pattern (\"\" for any)",
-                                "require");
+        return core::make_error(
+            "bad_param", "require must be a map of header name to value pattern (\"\" for any)", "require");
     for (const auto& [name, pattern] : req.items()) {
         if (!wire::http::is_token(name))
             return core::make_error("bad_param", fmt::format("\"{}\" is not a header name", name), "require");
         if (!pattern.is_string())
-            return core::make_error("bad_param", fmt::format("the pattern of {} must be a string", name), "require");
+            return core::make_error("bad_param", fmt::format("the pattern of {} must be a string", name),
+                                    "require");
         try {
             (void)pattern_of(pattern.get<std::string>());
         } catch (const std::regex_error& e) {
-            return core::make_error("bad_param", fmt::format("the pattern of {} does not compile: {}", name, e.what()),
+            return core::make_error("bad_param",
+                                    fmt::format("the pattern of {} does not compile: {}", name, e.what()),
                                     "require");
         }
     }
@@ -168,29 +175,31 @@ core::CheckDescriptor headers_check() {
     d.title = "Security headers are present, forbidden and versioned headers absent";
     d.description =
         "Passes when every header in `require` is present and each of its values matches the pattern "
-        "(ECMAScript regex, case-insensitive, searched in the first 4096 bytes; \"\" accepts any value); when framing is restricted "
+        "(ECMAScript regex, case-insensitive, searched in the first 4096 bytes; \"\" accepts any value); "
+        "when framing is restricted "
         "(an enforced CSP frame-ancestors that does not allow every origin, else X-Frame-Options DENY or "
         "SAMEORIGIN); when no header in `forbid` is sent; and when no header in `version_free` carries a "
         "version (product/1.2, a dotted number).";
     d.facts = {kHttpProbe};
-    d.params = {core::ParamSpec{.name = "require",
-                                .type = core::ParamType::any,
-                                .description = "Map of header name to value pattern; default X-Content-Type-Options "
-                                               "nosniff and a Referrer-Policy that does not leak paths cross-origin.",
-                                .default_value = default_required()},
-                core::ParamSpec{.name = "frame_protection",
-                                .type = core::ParamType::boolean,
-                                .description = "Require CSP frame-ancestors or X-Frame-Options against clickjacking.",
-                                .default_value = true},
-                core::ParamSpec{.name = "forbid",
-                                .type = core::ParamType::string_list,
-                                .description = "Headers that must not be sent at all (e.g. X-AspNet-Version).",
-                                .default_value = Json::array()},
-                core::ParamSpec{.name = "version_free",
-                                .type = core::ParamType::string_list,
-                                .description = "Headers that may be sent but must not carry a software version.",
-                                .default_value = Json::array({"server", "x-powered-by"})},
-                response_param()};
+    d.params = {
+        core::ParamSpec{.name = "require",
+                        .type = core::ParamType::any,
+                        .description = "Map of header name to value pattern; default X-Content-Type-Options "
+                                       "nosniff and a Referrer-Policy that does not leak paths cross-origin.",
+                        .default_value = default_required()},
+        core::ParamSpec{.name = "frame_protection",
+                        .type = core::ParamType::boolean,
+                        .description = "Require CSP frame-ancestors or X-Frame-Options against clickjacking.",
+                        .default_value = true},
+        core::ParamSpec{.name = "forbid",
+                        .type = core::ParamType::string_list,
+                        .description = "Headers that must not be sent at all (e.g. X-AspNet-Version).",
+                        .default_value = Json::array()},
+        core::ParamSpec{.name = "version_free",
+                        .type = core::ParamType::string_list,
+                        .description = "Headers that may be sent but must not carry a software version.",
+                        .default_value = Json::array({"server", "x-powered-by"})},
+        response_param()};
     d.examples = {"{}",
                   "{require: {x-content-type-options: '^nosniff$', content-security-policy: ''}, forbid: "
                   "[x-aspnet-version]}",

@@ -17,8 +17,9 @@ core::Result<HttpFacts> load_http_facts(const core::CheckContext& ctx) {
 core::ParamSpec response_param() {
     return core::ParamSpec{.name = "response",
                            .type = core::ParamType::string,
-                           .description = "Which response to judge: `first`, the target's own answer to GET /, or "
-                                          "`final`, the last response of its same-host redirect chain.",
+                           .description =
+                               "Which response to judge: `first`, the target's own answer to GET /, or "
+                               "`final`, the last response of its same-host redirect chain.",
                            .default_value = "first",
                            .choices = {"first", "final"}};
 }
@@ -27,7 +28,9 @@ const HttpResponse& pick_response(const HttpFacts& facts, const Json& params) {
     return params.value("response", "first") == "final" ? facts.chain.back() : facts.chain.front();
 }
 
-bool is_https(const HttpResponse& r) { return r.url.rfind("https://", 0) == 0; }
+bool is_https(const HttpResponse& r) {
+    return r.url.rfind("https://", 0) == 0;
+}
 
 std::vector<std::string> header_values(const HttpResponse& r, const std::string& name) {
     std::vector<std::string> out;

@@ -155,14 +155,17 @@ core::Result<Fetched> HttpClient::get(const std::string& url, std::uint16_t port
     const std::string& address = m_target.address.empty() ? m_target.host : m_target.address;
     socklen_t len = 0;
     t.allowed = numeric_address(address, len);
-    if (len == 0) return make_error(std::string(kErrTransport), fmt::format("'{}' is not an IP address literal", address));
+    if (len == 0)
+        return make_error(std::string(kErrTransport),
+                          fmt::format("'{}' is not an IP address literal", address));
 
     // Any host, any port of the URL -> the target's address on `port`: curl
     // resolves nothing, and Host and SNI stay the URL's host.
     std::unique_ptr<curl_slist, SlistDeleter> connect_to(
         curl_slist_append(nullptr, fmt::format("::{}:{}", url_host(strip_brackets(address)), port).c_str()));
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl || !connect_to) return make_error(std::string(kErrTransport), "libcurl could not allocate a handle");
+    if (!curl || !connect_to)
+        return make_error(std::string(kErrTransport), "libcurl could not allocate a handle");
     char errbuf[CURL_ERROR_SIZE] = {0};
     const long timeout_ms = static_cast<long>(m_options.timeout.count());
     const std::string agent = fmt::format("conformscan/{}", kVersion);
@@ -199,9 +202,11 @@ core::Result<Fetched> HttpClient::get(const std::string& url, std::uint16_t port
     curl.reset();  // closes the connection now: its permit goes back before the next request
     const std::string why = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
     if (t.refused_address)
-        return make_error(std::string(kErrTransport), fmt::format("curl tried an address other than {}", address));
+        return make_error(std::string(kErrTransport),
+                          fmt::format("curl tried an address other than {}", address));
     if (t.head_too_large)
-        return make_error(std::string(kErrHead), fmt::format("the response head exceeds {} bytes", kMaxHeadBytes));
+        return make_error(std::string(kErrHead),
+                          fmt::format("the response head exceeds {} bytes", kMaxHeadBytes));
     if (rc == CURLE_PEER_FAILED_VERIFICATION) return make_error(std::string(kErrTlsVerify), why);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && t.body_truncated)) {
         if (rc == CURLE_OPERATION_TIMEDOUT)
@@ -210,7 +215,9 @@ core::Result<Fetched> HttpClient::get(const std::string& url, std::uint16_t port
     }
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(t.head.data());
     auto head = wire::http::parse_response_head(std::span(bytes, t.head.size()));
-    if (!head) return make_error(std::string(kErrHead), fmt::format("malformed response head: {}", head.error().describe()));
+    if (!head)
+        return make_error(std::string(kErrHead),
+                          fmt::format("malformed response head: {}", head.error().describe()));
     return Fetched{std::move(*head), t.body_bytes, t.body_truncated};
 }
 

@@ -17,7 +17,7 @@ namespace conformscan::checks::http {
 // Error codes of HttpClient::get (core::Error::code).
 inline constexpr std::string_view kErrTlsVerify = "tls_verify";  // certificate or name did not verify
 inline constexpr std::string_view kErrTransport = "transport";   // anything else curl reports
-inline constexpr std::string_view kErrHead = "bad_head";         // the response head is malformed or too large
+inline constexpr std::string_view kErrHead = "bad_head";  // the response head is malformed or too large
 
 // A response head is at most this large (status line and every field);
 // curl itself refuses a single field line over 100 KiB.

@@ -37,7 +37,9 @@ std::string redact_set_cookie(const std::string& value) {
     return fmt::format("{}=<{} bytes>{}", pair.substr(0, eq), e - b, rest);
 }
 
-void to_json(Json& j, const HttpHeader& h) { j = Json{{"name", h.name}, {"value", h.value}}; }
+void to_json(Json& j, const HttpHeader& h) {
+    j = Json{{"name", h.name}, {"value", h.value}};
+}
 void from_json(const Json& j, HttpHeader& h) {
     require_object(j, "an http header");
     j.at("name").get_to(h.name);
@@ -45,8 +47,8 @@ void from_json(const Json& j, HttpHeader& h) {
 }
 
 void to_json(Json& j, const HttpCookie& c) {
-    j = Json{{"name", c.name},     {"value_bytes", c.value_bytes}, {"secure", c.secure},
-             {"httponly", c.http_only}, {"samesite", c.same_site}, {"ignored", c.ignored}};
+    j = Json{{"name", c.name},          {"value_bytes", c.value_bytes}, {"secure", c.secure},
+             {"httponly", c.http_only}, {"samesite", c.same_site},      {"ignored", c.ignored}};
     put_optional(j, "samesite_raw", c.same_site_raw);
     put_optional(j, "domain", c.domain);
     put_optional(j, "path", c.path);
@@ -112,7 +114,9 @@ void from_json(const Json& j, HttpResponse& r) {
     get_optional(j, "tls_verified", r.tls_verified);
 }
 
-void to_json(Json& j, const HttpError& e) { j = Json{{"url", e.url}, {"reason", e.reason}}; }
+void to_json(Json& j, const HttpError& e) {
+    j = Json{{"url", e.url}, {"reason", e.reason}};
+}
 void from_json(const Json& j, HttpError& e) {
     require_object(j, "an http error");
     read_optional(j, "url", e.url);
@@ -120,10 +124,11 @@ void from_json(const Json& j, HttpError& e) {
 }
 
 void to_json(Json& j, const HttpFacts& f) {
-    j = Json{{"scheme", f.scheme},         {"url", f.url},       {"status", f.status},
-             {"headers", f.headers},       {"cookies", f.cookies}, {"chain", f.chain},
-             {"final_url", f.final_url},   {"final_status", f.final_status},
-             {"errors", f.errors},         {"requests", f.requests}};
+    j = Json{{"scheme", f.scheme},       {"url", f.url},
+             {"status", f.status},       {"headers", f.headers},
+             {"cookies", f.cookies},     {"chain", f.chain},
+             {"final_url", f.final_url}, {"final_status", f.final_status},
+             {"errors", f.errors},       {"requests", f.requests}};
     put_optional(j, "tls_verified", f.tls_verified);
 }
 void from_json(const Json& j, HttpFacts& f) {

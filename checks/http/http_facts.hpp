@@ -29,14 +29,14 @@ struct HttpCookie {
     std::size_t value_bytes = 0;
     bool secure = false;
     bool http_only = false;
-    std::string same_site;                   // "Strict" | "Lax" | "None" | "" (absent or unrecognised)
+    std::string same_site;  // "Strict" | "Lax" | "None" | "" (absent or unrecognised)
     std::optional<std::string> same_site_raw;
     std::optional<std::string> domain;
     std::optional<std::string> path;
     std::optional<std::int64_t> max_age;
-    std::optional<std::string> expires;      // ISO 8601 UTC, when the date parsed
+    std::optional<std::string> expires;  // ISO 8601 UTC, when the date parsed
     std::optional<std::string> expires_raw;
-    std::vector<std::string> ignored;        // attributes a UA ignores
+    std::vector<std::string> ignored;  // attributes a UA ignores
 };
 
 // One response of the chain.
@@ -52,13 +52,13 @@ struct HttpResponse {
     std::string location_scheme;
     std::string location_host;
     std::uint16_t location_port = 0;
-    bool location_same_host = false;         // location_host is the target's name
-    bool followed = false;                   // the next response in the chain answers location_url
-    std::string note;                        // why a redirect was not followed
-    std::optional<bool> tls_verified;        // https only
-    std::string tls_verify_error;            // why verification failed (the headers then come unverified)
-    std::size_t body_bytes = 0;              // read, up to the cap
-    bool body_truncated = false;             // the body went past the cap and the read stopped there
+    bool location_same_host = false;   // location_host is the target's name
+    bool followed = false;             // the next response in the chain answers location_url
+    std::string note;                  // why a redirect was not followed
+    std::optional<bool> tls_verified;  // https only
+    std::string tls_verify_error;      // why verification failed (the headers then come unverified)
+    std::size_t body_bytes = 0;        // read, up to the cap
+    bool body_truncated = false;       // the body went past the cap and the read stopped there
 };
 
 struct HttpError {
@@ -77,7 +77,7 @@ struct HttpFacts {
     std::vector<HttpResponse> chain;  // every response, in order
     std::string final_url;
     int final_status = 0;
-    std::vector<HttpError> errors;    // a redirect that could not be fetched
+    std::vector<HttpError> errors;  // a redirect that could not be fetched
     std::size_t requests = 0;
 };
 

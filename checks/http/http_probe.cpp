@@ -111,8 +111,10 @@ HttpResponse response_of(const std::string& url, const Fetched& f) {
     for (const auto& field : f.head.fields) {
         if (field.name == "set-cookie") {
             auto c = wire::http::parse_set_cookie(field.value);
-            if (c) r.cookies.push_back(cookie_of(*c));
-            else r.cookie_errors.push_back(c.error().message);
+            if (c)
+                r.cookies.push_back(cookie_of(*c));
+            else
+                r.cookie_errors.push_back(c.error().message);
             r.headers.push_back({field.name, redact_set_cookie(field.value)});
         } else {
             r.headers.push_back({field.name, field.value});
@@ -154,9 +156,11 @@ core::ProbeRecord run_http_probe(const core::Target& target, const core::ProbeOp
         return record;
     };
     if (!target.starttls.empty())
-        return finish(core::ProbeRecord::failure(kHttpProbe, fmt::format("the http probe does not speak HTTP after "
-                                                                         "a STARTTLS ({}) dialog", target.starttls)),
-                      0);
+        return finish(
+            core::ProbeRecord::failure(kHttpProbe, fmt::format("the http probe does not speak HTTP after "
+                                                               "a STARTTLS ({}) dialog",
+                                                               target.starttls)),
+            0);
 
     HttpClient client(target, options);
     HttpFacts facts;
@@ -172,7 +176,8 @@ core::ProbeRecord run_http_probe(const core::Target& target, const core::ProbeOp
         auto r = fetch(client, url, scheme, port, facts.requests);
         if (!r) {
             if (hop == 0) {
-                auto record = core::ProbeRecord::failure(kHttpProbe, fmt::format("GET {}: {}", url, r.error().message));
+                auto record =
+                    core::ProbeRecord::failure(kHttpProbe, fmt::format("GET {}: {}", url, r.error().message));
                 return finish(std::move(record), client.connections());
             }
             facts.errors.push_back({url, r.error().message});
@@ -234,10 +239,12 @@ void register_http_probe(core::ProbeRegistry& registry) {
         "browser reads them, and the redirect chain, following at most 5 redirects on the same host. "
         "Bodies are read up to 64 KiB, heads up to 64 KiB. A certificate that does not verify is noted "
         "and the headers fetched unverified.";
-    d.facts = {"http.scheme",  "http.url",         "http.status",       "http.headers[*].name",
-               "http.headers[*].value",            "http.cookies[*].secure", "http.chain[*].status",
-               "http.chain[*].location",           "http.final_url",    "http.final_status",
-               "http.tls_verified", "http.errors"};
+    d.facts = {"http.scheme",           "http.url",
+               "http.status",           "http.headers[*].name",
+               "http.headers[*].value", "http.cookies[*].secure",
+               "http.chain[*].status",  "http.chain[*].location",
+               "http.final_url",        "http.final_status",
+               "http.tls_verified",     "http.errors"};
     d.run = [](const core::Target& target, const core::ProbeOptions& options, const core::FactSet&) {
         try {
             return run_http_probe(target, options);

@@ -35,12 +35,12 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
                                          first.status, fmt::join(statuses, ", ")),
                              observed, expected);
     if (first.location.empty())
-        return Outcome::fail(fmt::format("{} answers {} without a Location", first.url, first.status), observed,
-                             expected);
-    if (first.location_url.empty())
-        return Outcome::fail(fmt::format("{} redirects to \"{}\", which is not a usable URI", first.url,
-                                         first.location),
+        return Outcome::fail(fmt::format("{} answers {} without a Location", first.url, first.status),
                              observed, expected);
+    if (first.location_url.empty())
+        return Outcome::fail(
+            fmt::format("{} redirects to \"{}\", which is not a usable URI", first.url, first.location),
+            observed, expected);
     if (first.location_scheme != "https")
         return Outcome::fail(fmt::format("{} redirects to {}, not to https", first.url, first.location_url),
                              observed, expected);
@@ -49,9 +49,9 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
                                          "{}'s HSTS policy on the way",
                                          first.url, first.location_url, ctx.target.expected_name()),
                              observed, expected);
-    return Outcome::pass(fmt::format("{} answers {} with a redirect to {}", first.url, first.status,
-                                     first.location_url),
-                         observed, expected);
+    return Outcome::pass(
+        fmt::format("{} answers {} with a redirect to {}", first.url, first.status, first.location_url),
+        observed, expected);
 }
 
 }  // namespace

@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::size_t i = 0; i < sts->directives.size(); ++i) {
             max_ages += sts->directives[i].name == "max-age";
             for (std::size_t j = i + 1; j < sts->directives.size(); ++j)
-                if (sts->directives[i].name == sts->directives[j].name) std::abort();  // §6.1 duplicates refused
+                if (sts->directives[i].name == sts->directives[j].name)
+                    std::abort();  // §6.1 duplicates refused
         }
         if (max_ages != 1) std::abort();
     } else if (sts.error().code.empty()) {
@@ -30,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     if (auto c = wire::parse_set_cookie(text)) {
         if (c->name.empty() || c->name.size() > size || c->value.size() > size) std::abort();
-        if (!c->same_site.empty() && c->same_site != "Strict" && c->same_site != "Lax" && c->same_site != "None")
+        if (!c->same_site.empty() && c->same_site != "Strict" && c->same_site != "Lax" &&
+            c->same_site != "None")
             std::abort();
         if (c->path && (c->path->empty() || c->path->front() != '/')) std::abort();
     }

@@ -18,7 +18,8 @@ CspPolicy parse_policy(std::string_view text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         const auto semi = text.find(';', start);
-        std::string_view token = text.substr(start, semi == std::string_view::npos ? text.size() - start : semi - start);
+        std::string_view token =
+            text.substr(start, semi == std::string_view::npos ? text.size() - start : semi - start);
         start = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
         token = trim_ascii_ws(token);
         // Step 2.2: empty or non-ASCII tokens are skipped.
@@ -75,7 +76,8 @@ bool frame_ancestors_allow_any(const std::vector<std::string>& sources) {
     for (const auto& s : sources) {
         if (s == "*") return true;
         // scheme-source = scheme-part ":" (CSP3 §2.3.1), e.g. "https:".
-        if (s.size() >= 2 && s.back() == ':' && s.find('/') == std::string::npos && s.front() != '\'') return true;
+        if (s.size() >= 2 && s.back() == ':' && s.find('/') == std::string::npos && s.front() != '\'')
+            return true;
     }
     return false;
 }

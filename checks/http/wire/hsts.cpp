@@ -60,7 +60,8 @@ core::Result<std::uint64_t> delta_seconds(const std::string& text) {
     constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
     for (char c : text) {
         if (!is_digit(c))
-            return make_error("bad_max_age", fmt::format("max-age \"{}\" is not 1*DIGIT (§6.1.1)", text), kWhere);
+            return make_error("bad_max_age", fmt::format("max-age \"{}\" is not 1*DIGIT (§6.1.1)", text),
+                              kWhere);
         const auto d = static_cast<std::uint64_t>(c - '0');
         v = v > (kMax - d) / 10 ? kMax : v * 10 + d;
     }
@@ -83,7 +84,8 @@ core::Result<StsDirective> directive(Cursor& c) {
     } else {
         const std::size_t vat = c.pos();
         const auto v = c.token();
-        if (v.empty()) return make_error("syntax", "expected a directive value (token or quoted-string)", kWhere, vat);
+        if (v.empty())
+            return make_error("syntax", "expected a directive value (token or quoted-string)", kWhere, vat);
         d.value = std::string(v);
     }
     return d;
@@ -102,13 +104,15 @@ core::Result<StsPolicy> parse_sts(std::string_view value) {
             for (const auto& seen : policy.directives)
                 if (seen.name == d->name)
                     return make_error("duplicate_directive",
-                                      fmt::format("directive \"{}\" appears more than once (§6.1)", d->name), kWhere);
+                                      fmt::format("directive \"{}\" appears more than once (§6.1)", d->name),
+                                      kWhere);
             policy.directives.push_back(std::move(*d));
             c.skip_ows();
         }
         if (c.done()) break;
         if (c.peek() != ';')
-            return make_error("syntax", fmt::format("unexpected '{}' after a directive", c.peek()), kWhere, c.pos());
+            return make_error("syntax", fmt::format("unexpected '{}' after a directive", c.peek()), kWhere,
+                              c.pos());
         c.advance();
     }
 
@@ -122,11 +126,13 @@ core::Result<StsPolicy> parse_sts(std::string_view value) {
             have_max_age = true;
         } else if (d.name == "includesubdomains" || d.name == "preload") {
             if (d.value)
-                return make_error("unexpected_value", fmt::format("\"{}\" takes no value (§6.1.2)", d.name), kWhere);
+                return make_error("unexpected_value", fmt::format("\"{}\" takes no value (§6.1.2)", d.name),
+                                  kWhere);
             (d.name == "preload" ? policy.preload : policy.include_subdomains) = true;
         }
     }
-    if (!have_max_age) return make_error("missing_max_age", "the REQUIRED max-age directive is missing (§6.1.1)", kWhere);
+    if (!have_max_age)
+        return make_error("missing_max_age", "the REQUIRED max-age directive is missing (§6.1.1)", kWhere);
     return policy;
 }
 

@@ -22,7 +22,8 @@ core::Result<Line> read_line(ByteReader& r, std::size_t max_line, const std::str
     Line line{{}, r.absolute_offset()};
     for (;;) {
         auto b = r.u8();
-        if (!b) return make_error("truncated", "the head ends before its empty line", where, r.absolute_offset());
+        if (!b)
+            return make_error("truncated", "the head ends before its empty line", where, r.absolute_offset());
         if (*b == '\n') break;
         if (line.text.size() >= max_line)
             return make_error("line_too_long", fmt::format("a line longer than {} bytes", max_line), where,
@@ -37,11 +38,14 @@ core::Result<Line> read_line(ByteReader& r, std::size_t max_line, const std::str
 // HTTP-version = "HTTP/" DIGIT "." DIGIT; status-code = 3DIGIT.
 core::Result<void> parse_status_line(const Line& line, ResponseHead& head) {
     const std::string_view s = line.text;
-    auto bad = [&](const char* why) { return make_error("bad_status_line", why, "status-line", line.offset); };
+    auto bad = [&](const char* why) {
+        return make_error("bad_status_line", why, "status-line", line.offset);
+    };
     if (s.size() < 12 || s.substr(0, 5) != "HTTP/") return bad("expected \"HTTP/d.d NNN\"");
     if (!is_digit(s[5]) || s[6] != '.' || !is_digit(s[7])) return bad("the version is not DIGIT \".\" DIGIT");
     if (s[8] != ' ') return bad("expected a space after the version");
-    if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11])) return bad("the status code is not 3 digits");
+    if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]))
+        return bad("the status code is not 3 digits");
     // The reason phrase is optional, but the space before it is not; servers
     // that drop it are common enough that RFC 9112 §4 asks clients to cope.
     if (s.size() > 12 && s[12] != ' ') return bad("expected a space after the status code");
@@ -88,7 +92,8 @@ core::Result<ResponseHead> parse_response_head(std::span<const std::uint8_t> byt
             return make_error("bad_field", "whitespace between the field name and the colon (RFC 9112 §5.1)",
                               where, line->offset);
         if (!is_token(name))
-            return make_error("bad_field", "the field name is not a token (RFC 9110 §5.1)", where, line->offset);
+            return make_error("bad_field", "the field name is not a token (RFC 9110 §5.1)", where,
+                              line->offset);
         head.fields.push_back({to_lower(name), std::string(trim_ows(s.substr(colon + 1)))});
     }
     if (!r.done())

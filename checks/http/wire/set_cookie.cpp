@@ -14,7 +14,9 @@ namespace {
 using core::make_error;
 
 // §5.2 uses WSP (SP / HTAB) for trimming.
-constexpr std::string_view trim_wsp(std::string_view s) { return trim_ows(s); }
+constexpr std::string_view trim_wsp(std::string_view s) {
+    return trim_ows(s);
+}
 
 // §5.1.1 delimiter = %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
 constexpr bool is_date_delimiter(unsigned char c) {
@@ -71,7 +73,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
     static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -159,7 +163,8 @@ std::string format_epoch(std::int64_t seconds) {
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem % 3600 / 60,
+                       rem % 60);
 }
 
 core::Result<SetCookie> parse_set_cookie(std::string_view header_value) {
@@ -169,12 +174,14 @@ core::Result<SetCookie> parse_set_cookie(std::string_view header_value) {
     std::string_view rest = semi == std::string_view::npos ? std::string_view{} : header_value.substr(semi);
     const auto eq = pair.find('=');
     if (eq == std::string_view::npos)
-        return make_error("no_equals", "the name-value pair has no '=' (RFC 6265 §5.2 step 2: ignored)", "Set-Cookie");
+        return make_error("no_equals", "the name-value pair has no '=' (RFC 6265 §5.2 step 2: ignored)",
+                          "Set-Cookie");
     SetCookie c;
     c.name = std::string(trim_wsp(pair.substr(0, eq)));
     c.value = std::string(trim_wsp(pair.substr(eq + 1)));
     if (c.name.empty())
-        return make_error("empty_name", "the cookie name is empty (RFC 6265 §5.2 step 5: ignored)", "Set-Cookie");
+        return make_error("empty_name", "the cookie name is empty (RFC 6265 §5.2 step 5: ignored)",
+                          "Set-Cookie");
 
     // §5.2 attributes: each "; av"; §5.3 step 11 lets the last of a name win.
     while (!rest.empty()) {
@@ -184,15 +191,20 @@ core::Result<SetCookie> parse_set_cookie(std::string_view header_value) {
         rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next);
         const auto aeq = av.find('=');
         const std::string_view name = trim_wsp(av.substr(0, aeq));
-        const std::string_view value = aeq == std::string_view::npos ? std::string_view{} : trim_wsp(av.substr(aeq + 1));
+        const std::string_view value =
+            aeq == std::string_view::npos ? std::string_view{} : trim_wsp(av.substr(aeq + 1));
         if (name.empty() && value.empty()) continue;
         if (iequals(name, "expires")) {
             c.expires_raw = std::string(value);
-            if (auto t = parse_cookie_date(value)) c.expires = *t;
-            else c.ignored.push_back(std::string(trim_wsp(av)));
+            if (auto t = parse_cookie_date(value))
+                c.expires = *t;
+            else
+                c.ignored.push_back(std::string(trim_wsp(av)));
         } else if (iequals(name, "max-age")) {
-            if (auto m = max_age_of(value)) c.max_age = *m;
-            else c.ignored.push_back(std::string(trim_wsp(av)));
+            if (auto m = max_age_of(value))
+                c.max_age = *m;
+            else
+                c.ignored.push_back(std::string(trim_wsp(av)));
         } else if (iequals(name, "domain")) {
             // §5.2.3: an empty value is ignored (SHOULD); a leading dot is dropped.
             if (value.empty()) {
@@ -202,18 +214,24 @@ core::Result<SetCookie> parse_set_cookie(std::string_view header_value) {
             c.domain = to_lower(value.front() == '.' ? value.substr(1) : value);
         } else if (iequals(name, "path")) {
             // §5.2.4: anything but an absolute path means the default path.
-            if (!value.empty() && value.front() == '/') c.path = std::string(value);
-            else c.path.reset();
+            if (!value.empty() && value.front() == '/')
+                c.path = std::string(value);
+            else
+                c.path.reset();
         } else if (iequals(name, "secure")) {
             c.secure = true;
         } else if (iequals(name, "httponly")) {
             c.http_only = true;
         } else if (iequals(name, "samesite")) {
             c.same_site_raw = std::string(value);
-            if (iequals(value, "strict")) c.same_site = "Strict";
-            else if (iequals(value, "lax")) c.same_site = "Lax";
-            else if (iequals(value, "none")) c.same_site = "None";
-            else c.same_site.clear();  // unrecognised: the UA's default applies
+            if (iequals(value, "strict"))
+                c.same_site = "Strict";
+            else if (iequals(value, "lax"))
+                c.same_site = "Lax";
+            else if (iequals(value, "none"))
+                c.same_site = "None";
+            else
+                c.same_site.clear();  // unrecognised: the UA's default applies
         } else {
             c.ignored.push_back(std::string(trim_wsp(av)));
         }

@@ -25,8 +25,8 @@ struct SetCookie {
     // then applies its default, 6265bis §5.6.7).
     std::optional<std::string> same_site_raw;
     std::string same_site;
-    std::optional<std::string> domain;  // §5.2.3: leading dot removed, lower-cased
-    std::optional<std::string> path;    // §5.2.4: only a value starting with '/'
+    std::optional<std::string> domain;       // §5.2.3: leading dot removed, lower-cased
+    std::optional<std::string> path;         // §5.2.4: only a value starting with '/'
     std::optional<std::int64_t> max_age;     // §5.2.2 delta-seconds, saturated
     std::optional<std::string> expires_raw;  // the attribute value as sent
     std::optional<std::int64_t> expires;     // §5.1.1, seconds since 1970-01-01T00:00:00Z

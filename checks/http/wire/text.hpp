@@ -11,18 +11,16 @@ namespace conformscan::wire::http {
 // RFC 9110 §5.6.2 tchar.
 [[nodiscard]] constexpr bool is_tchar(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-            return true;
-        default:
-            return false;
-    }
+    return c != '\0' && std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-[[nodiscard]] constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+[[nodiscard]] constexpr bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 // RFC 9110 §5.6.3 OWS: SP / HTAB.
-[[nodiscard]] constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
+[[nodiscard]] constexpr bool is_ows(char c) {
+    return c == ' ' || c == '\t';
+}
 // WHATWG "ASCII whitespace" (CSP3 splits on it): TAB, LF, FF, CR, SP.
 [[nodiscard]] constexpr bool is_ascii_ws(char c) {
     return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';

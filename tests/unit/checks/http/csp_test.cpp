@@ -17,7 +17,8 @@ TEST(HttpCsp, ExtractsFrameAncestorsFromTheLabPolicy) {
 TEST(HttpCsp, FollowsTheSerializedPolicyAlgorithm) {
     // Names case-insensitive, whitespace of every kind, empty tokens skipped,
     // the first of a repeated directive kept, ',' separating policies.
-    auto policies = parse_csp(" ; FRAME-ANCESTORS\t'SELF'  https://a.example ;frame-ancestors *;; , script-src 'none'");
+    auto policies =
+        parse_csp(" ; FRAME-ANCESTORS\t'SELF'  https://a.example ;frame-ancestors *;; , script-src 'none'");
     ASSERT_EQ(policies.size(), 2u);
     EXPECT_EQ(frame_ancestors(policies[0]), (Sources{"'self'", "https://a.example"}));
     EXPECT_EQ(policies[0].duplicates, Sources{"frame-ancestors"});

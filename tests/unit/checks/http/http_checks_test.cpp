@@ -93,8 +93,10 @@ TEST_F(HttpChecks, RedirectToHttpsFailsOtherwise) {
 
 TEST_F(HttpChecks, HstsJudgesTheHttpsPolicy) {
     set(facts_of({response("https://www.example.net/", 200, kGoodHeaders)}));
-    EXPECT_TRUE(has_status(h.run("http.hsts", Json{{"include_subdomains", true}, {"preload", true}}), Status::pass));
-    set(facts_of({response("https://www.example.net/", 200, {{"strict-transport-security", "max-age=86400"}})}));
+    EXPECT_TRUE(
+        has_status(h.run("http.hsts", Json{{"include_subdomains", true}, {"preload", true}}), Status::pass));
+    set(facts_of(
+        {response("https://www.example.net/", 200, {{"strict-transport-security", "max-age=86400"}})}));
     auto o = h.run("http.hsts");
     EXPECT_TRUE(has_status(o, Status::fail));
     EXPECT_EQ(o.observed["max_age"], 86400);
@@ -115,9 +117,9 @@ TEST_F(HttpChecks, HstsFailsWhenMissingInvalidZeroOrUnverified) {
     set(facts_of({response("https://www.example.net/", 200, {{"strict-transport-security", "max-age=0"}})}));
     EXPECT_TRUE(has_status(h.run("http.hsts", Json{{"min_max_age", 0}}), Status::fail));
     // §8.1: only the first field counts.
-    set(facts_of({response("https://www.example.net/", 200,
-                           {{"strict-transport-security", "max-age=60"},
-                            {"strict-transport-security", "max-age=31536000"}})}));
+    set(facts_of({response(
+        "https://www.example.net/", 200,
+        {{"strict-transport-security", "max-age=60"}, {"strict-transport-security", "max-age=31536000"}})}));
     o = h.run("http.hsts");
     EXPECT_TRUE(has_status(o, Status::fail));
     EXPECT_EQ(o.observed["ignored_fields"].size(), 1u);
@@ -136,7 +138,8 @@ TEST_F(HttpChecks, HstsOverPlainHttpMustBeAbsent) {
     EXPECT_TRUE(has_status(o, Status::pass));
     EXPECT_NE(o.message.find("7.2"), std::string::npos);
     EXPECT_TRUE(has_status(h.run("http.hsts", Json{{"response", "final"}}), Status::pass));
-    set(facts_of({response("http://www.example.net/", 200, {{"strict-transport-security", "max-age=31536000"}})}));
+    set(facts_of(
+        {response("http://www.example.net/", 200, {{"strict-transport-security", "max-age=31536000"}})}));
     o = h.run("http.hsts");
     EXPECT_TRUE(has_status(o, Status::fail));
     EXPECT_NE(o.message.find("plain HTTP"), std::string::npos);
@@ -161,8 +164,11 @@ TEST_F(HttpChecks, HeadersFailOnMissingWrongVersionedOrForbidden) {
     EXPECT_NE(o.message.find("PHP/8.2.7"), std::string::npos);
     EXPECT_NE(o.message.find("x-content-type-options"), std::string::npos);
     // Version-free as text: "Apache" passes, "Apache/2" and "ASP.NET 4.0" do not.
-    for (auto [server, ok] : std::vector<std::pair<std::string, bool>>{
-             {"Apache", true}, {"Apache/2", false}, {"ASP.NET 4.0.30319", false}, {"gws", true}, {"cloud/v2", false}}) {
+    for (auto [server, ok] : std::vector<std::pair<std::string, bool>>{{"Apache", true},
+                                                                       {"Apache/2", false},
+                                                                       {"ASP.NET 4.0.30319", false},
+                                                                       {"gws", true},
+                                                                       {"cloud/v2", false}}) {
         auto hs = kGoodHeaders;
         hs[4].value = server;
         set(facts_of({response("https://www.example.net/", 200, hs)}));
@@ -190,9 +196,10 @@ TEST_F(HttpChecks, HeadersJudgeFraming) {
     EXPECT_TRUE(has_status(with({{"x-frame-options", "DENY, SAMEORIGIN"}}), Status::fail));
     EXPECT_TRUE(has_status(with({{"content-security-policy", "frame-ancestors 'self'"}}), Status::pass));
     // frame-ancestors overrides X-Frame-Options, in both directions.
-    EXPECT_TRUE(has_status(with({{"content-security-policy", "frame-ancestors *"}, {"x-frame-options", "DENY"}}),
-                           Status::fail));
-    EXPECT_TRUE(has_status(with({{"content-security-policy-report-only", "frame-ancestors 'none'"}}), Status::fail));
+    EXPECT_TRUE(has_status(
+        with({{"content-security-policy", "frame-ancestors *"}, {"x-frame-options", "DENY"}}), Status::fail));
+    EXPECT_TRUE(
+        has_status(with({{"content-security-policy-report-only", "frame-ancestors 'none'"}}), Status::fail));
 }
 
 TEST_F(HttpChecks, HeadersValidateTheirPatterns) {

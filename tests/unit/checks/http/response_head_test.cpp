@@ -10,7 +10,9 @@
 namespace conformscan::wire::http {
 namespace {
 
-std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 std::vector<std::uint8_t> capture(const std::string& name) {
     std::ifstream in(std::string(CONFORMSCAN_TEST_DATA) + "/http/" + name, std::ios::binary);
@@ -101,7 +103,8 @@ TEST(HttpResponseHead, EnforcesItsLimits) {
     auto head = parse(many, HeadLimits{.max_fields = 4, .max_line = 100});
     ASSERT_FALSE(head.ok());
     EXPECT_EQ(head.error().code, "too_many_fields");
-    head = parse("HTTP/1.1 200 OK\r\nX: " + std::string(200, 'a') + "\r\n\r\n", HeadLimits{.max_fields = 4, .max_line = 100});
+    head = parse("HTTP/1.1 200 OK\r\nX: " + std::string(200, 'a') + "\r\n\r\n",
+                 HeadLimits{.max_fields = 4, .max_line = 100});
     ASSERT_FALSE(head.ok());
     EXPECT_EQ(head.error().code, "line_too_long");
 }

@@ -6,7 +6,8 @@ namespace conformscan::wire::http {
 namespace {
 
 TEST(HttpSetCookie, ParsesTheLabCookies) {
-    auto c = parse_set_cookie("sid=0123456789abcdef0123456789abcdef; Path=/; Secure; HttpOnly; SameSite=Strict");
+    auto c =
+        parse_set_cookie("sid=0123456789abcdef0123456789abcdef; Path=/; Secure; HttpOnly; SameSite=Strict");
     ASSERT_TRUE(c.ok()) << c.error().describe();
     EXPECT_EQ(c->name, "sid");
     EXPECT_EQ(c->value.size(), 32u);
@@ -26,7 +27,8 @@ TEST(HttpSetCookie, ParsesTheLabCookies) {
 TEST(HttpSetCookie, FollowsTheUserAgentAlgorithm) {
     // §5.2: names case-insensitive, WSP trimmed, the last attribute wins,
     // a leading dot of Domain dropped, a relative Path means the default.
-    auto c = parse_set_cookie(" a = b ; secure;HTTPONLY ; samesite=lax; SameSite=NONE; Domain=.Example.COM; path=rel");
+    auto c = parse_set_cookie(
+        " a = b ; secure;HTTPONLY ; samesite=lax; SameSite=NONE; Domain=.Example.COM; path=rel");
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->name, "a");
     EXPECT_EQ(c->value, "b");
@@ -86,9 +88,9 @@ TEST(HttpCookieDate, ParsesTheFormatsServersSend) {
 }
 
 TEST(HttpCookieDate, RefusesImpossibleDates) {
-    for (const char* bad : {"", "tomorrow", "Wed, 09 Jun 2021", "09 Jun 2021 25:00:00", "30 Feb 2024 00:00:00",
-                            "29 Feb 2023 00:00:00", "32 Jan 2024 00:00:00", "09 Jun 1600 00:00:00",
-                            "09 Jun 12345 00:00:00", "09 Foo 2021 00:00:00"})
+    for (const char* bad : {"", "tomorrow", "Wed, 09 Jun 2021", "09 Jun 2021 25:00:00",
+                            "30 Feb 2024 00:00:00", "29 Feb 2023 00:00:00", "32 Jan 2024 00:00:00",
+                            "09 Jun 1600 00:00:00", "09 Jun 12345 00:00:00", "09 Foo 2021 00:00:00"})
         EXPECT_FALSE(parse_cookie_date(bad)) << bad;
     auto c = parse_set_cookie("a=b; Expires=not a date");
     ASSERT_TRUE(c.ok());
