@@ -123,11 +123,13 @@ http_verify() {
   grep -qi '^server: nginx/[0-9]' <<<"$out" || fail "18611 does not send its version in Server"
   grep -qi '^strict-transport-security' <<<"$out" && fail "18611 sends HSTS"
   out=$(http_curl 18612 http)
-  grep -q "^HTTP/1.1 301" <<<"$out" && grep -qi "^location: https://$SNI:18610/" <<<"$out" ||
+  if ! grep -q "^HTTP/1.1 301" <<<"$out" || ! grep -qi "^location: https://$SNI:18610/" <<<"$out"; then
     fail "18612 does not redirect to https://$SNI:18610/"
+  fi
   out=$(http_curl 18613 http)
-  grep -q "^HTTP/1.1 200" <<<"$out" && grep -qi '^strict-transport-security' <<<"$out" ||
+  if ! grep -q "^HTTP/1.1 200" <<<"$out" || ! grep -qi '^strict-transport-security' <<<"$out"; then
     fail "18613 does not serve a page with HSTS over plain HTTP"
+  fi
   out=$(http_curl 18614 http)
   grep -qi '^location: https://www.example.org/' <<<"$out" || fail "18614 does not redirect off-host"
   out=$(timeout 10 curl -s --max-time 2 "http://$HOST:18615/" 2>&1; echo "rc=$?")
