@@ -259,6 +259,15 @@ class HttpTest(labtest.LabTestCase):
         self.assertEqual(endless["data"]["chain"][0]["body_bytes"], 65536)
         self.assertEqual(self.result.returncode, labtest.EXIT_FAIL)
 
+    def test_saved_facts_rejudge_to_the_same_results(self):
+        out = self.tmpdir("http-evaluate")
+        result = labtest.run(["evaluate", "--facts", self.tmpdir("http") / "report.json", "--profile", PROFILE,
+                              "--out", out])
+        self.assertEqual(result.returncode, self.result.returncode, result.describe())
+        again = labtest.load_report(out / "report.json")
+        self.assertEqual({k: r["status"] for k, r in labtest.results_by(again).items()},
+                         {k: r["status"] for k, r in labtest.results_by(self.report).items()})
+
     def test_unverified_certificate_still_gives_headers_and_says_so(self):
         e = self.part["http-good"]
         result, report = self.scan("http-untrusted", "--target", f"127.0.0.1:{e['port']}/https", "--sni", SNI,
