@@ -35,8 +35,9 @@ namespace conformscan::checks::http {
 
 namespace {
 
-// RFC 9110 §15.4 allows clients to detect loops; five is what browsers'
-// "too many redirects" leaves far behind and what a sane site needs.
+// RFC 9110 §15.4: a client ought to detect cyclical redirections. Five hops
+// cover what a sane site chains (http -> https -> canonical path); browsers
+// allow 20, but each hop here costs a connection to the operator's server.
 constexpr int kMaxRedirects = 5;
 
 using Clock = std::chrono::steady_clock;
