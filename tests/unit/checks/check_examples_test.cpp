@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/generic/generic_checks.hpp"
+#include "checks/http/http_checks.hpp"
 #include "checks/net/net_checks.hpp"
 #include "checks/tls/session_checks.hpp"
 #include "checks/tls/signature_algorithms.hpp"
@@ -57,6 +58,7 @@ Json to_json(const YAML::Node& node) {
 TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::CheckRegistry registry;
     net::register_net_checks(registry);
+    http::register_http_checks(registry);
     tls::register_tls_checks(registry);
     tls::register_session_checks(registry);
     core::must_add(registry, tls::signature_algorithms_check());
@@ -65,7 +67,9 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     // The catalogue: adding a check type adds one line here.
     const std::vector<std::string> catalogue{
         "fact.at_least",         "fact.at_most",           "fact.forbid",              "fact.matches",
-        "fact.require",          "net.port_closed",        "net.port_open",            "tls.certificate.hostname",
+        "fact.require",
+        "http.cookies",          "http.headers",           "http.hsts",                "http.redirect_to_https",
+        "net.port_closed",        "net.port_open",            "tls.certificate.hostname",
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",
         "tls.early_data",
