@@ -73,6 +73,7 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
     Plan plan;
     for (const auto& target : targets) {
         std::set<std::string> needed;
+        core::Json inputs = core::Json::object();
         for (const auto& profile : profiles) {
             for (const auto& rule : profile.rules) {
                 const auto* check = checks.find(rule.check);
@@ -88,11 +89,12 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
                                                 rule.defined_in);
                     needed.insert(std::move(p));
                 }
+                if (check->probe_inputs) core::merge_probe_inputs(inputs, check->probe_inputs(rule.params));
             }
         }
         auto ordered = order_probes(needed, probes);
         if (!ordered) return ordered.error();
-        plan.targets.push_back({target, std::move(ordered).value()});
+        plan.targets.push_back({target, std::move(ordered).value(), std::move(inputs)});
     }
     return plan;
 }
@@ -133,6 +135,8 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
             return out;
         }
     }
+    auto probe_options = options.probe;
+    probe_options.planned_probes = planned.probes;
     for (const auto& name : planned.probes) {
         const auto* probe = probes.find(name);
         if (probe == nullptr) {
@@ -142,7 +146,8 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
         spdlog::debug("{}: running probe {}", out.target.id, name);
         const auto& limiter = options.probe.limiter;
         const std::size_t before = limiter ? limiter->connections(out.target.id) : 0;
-        auto record = run_guarded(*probe, out.target, options.probe, out.facts);
+        probe_options.inputs = planned.inputs.value(name, core::Json::object());
+        auto record = run_guarded(*probe, out.target, probe_options, out.facts);
         if (limiter) record.connections = limiter->connections(out.target.id) - before;
         if (record.status == core::ProbeStatus::error)
             spdlog::info("{}: {} probe could not observe: {}", out.target.id, name, record.error);

@@ -18,6 +18,7 @@ namespace conformscan::scanner {
 struct PlannedTarget {
     core::Target target;
     std::vector<std::string> probes;  // each runs once, whatever the number of profiles
+    core::Json inputs = core::Json::object();  // {"probe": {...}}: merged CheckDescriptor::probe_inputs
 };
 
 struct Plan {

@@ -1,5 +1,6 @@
 #include "scanner/core/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -60,6 +61,25 @@ void must_add(CheckRegistry& registry, CheckDescriptor descriptor) {
 
 void must_add(ProbeRegistry& registry, ProbeDescriptor descriptor) {
     if (auto r = registry.add(std::move(descriptor)); !r) throw std::logic_error(r.error().describe());
+}
+
+void merge_probe_inputs(Json& into, const Json& from) {
+    if (!from.is_object()) return;
+    if (!into.is_object()) into = Json::object();
+    for (const auto& [key, value] : from.items()) {
+        if (!into.contains(key)) {
+            into[key] = value;
+        } else if (into[key].is_array() && value.is_array()) {
+            for (const auto& v : value)
+                if (std::find(into[key].begin(), into[key].end(), v) == into[key].end()) into[key].push_back(v);
+        } else if (into[key].is_object() && value.is_object()) {
+            merge_probe_inputs(into[key], value);
+        }
+    }
+}
+
+bool ProbeOptions::planned(const std::string& probe) const {
+    return std::find(planned_probes.begin(), planned_probes.end(), probe) != planned_probes.end();
 }
 
 }  // namespace conformscan::core

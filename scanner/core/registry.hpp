@@ -46,6 +46,11 @@ struct CheckDescriptor {
     // The rule itself: pure, deterministic, no I/O. Called only when every
     // needed probe record exists with status ok.
     std::function<Outcome(const CheckContext&, const Json& params)> evaluate;
+    // What a probe must be told for given parameters, as {"probe": {"key": [...]}}
+    // (snmp.community names the communities the snmp probe tries). The planner
+    // merges every applicable rule's inputs per target: arrays by union in
+    // first-seen order, objects key by key, other values first one wins.
+    std::function<Json(const Json& params)> probe_inputs;
 
     [[nodiscard]] std::vector<std::string> needed_probes(const Json& with) const;
 };
@@ -56,7 +61,20 @@ struct ProbeOptions {
     std::size_t max_banner_bytes = 512;
     // Per-host connection cap, overall rate, per-target count; null: no limits.
     std::shared_ptr<ConnectionLimiter> limiter;
+    // Every probe planned for this target (the engine fills it in), so that a
+    // probe may observe along its own connections what a later probe needs
+    // (tls_suites runs the ROBOT variants only when tls_vulns will run).
+    std::vector<std::string> planned_probes;
+
+    // This probe's merged inputs from the rules that need it (see
+    // CheckDescriptor::probe_inputs); an empty object when none gave any.
+    Json inputs = Json::object();
+
+    [[nodiscard]] bool planned(const std::string& probe) const;
 };
+
+// Merges `from` into `into` as the planner merges probe inputs.
+void merge_probe_inputs(Json& into, const Json& from);
 
 struct ProbeDescriptor {
     std::string name;   // "tls"

@@ -169,6 +169,34 @@ TEST_F(Fixture, DependenciesRunFirstAndTheirFactsAreVisible) {
     EXPECT_EQ(results[0].status, Status::pass);
 }
 
+TEST_F(Fixture, ProbeInputsOfEveryApplicableRuleReachTheProbeMerged) {
+    core::Json seen;
+    core::must_add(probes, {"asks", "Asks", "", {}, {}, [&seen](const core::Target&, const core::ProbeOptions& o, const core::FactSet&) {
+                                seen = o.inputs;
+                                core::ProbeRecord r;
+                                r.probe = "asks";
+                                return r;
+                            }});
+    core::CheckDescriptor d{"test.asks", "asks", "", {"asks"}, {}, {}, {}, {}, {}};
+    d.evaluate = [](const core::CheckContext&, const core::Json&) { return Outcome::pass("ok"); };
+    d.probe_inputs = [](const core::Json& params) {
+        return core::Json{{"asks", {{"words", params.value("words", core::Json::array())}, {"mode", params.value("mode", "")}}}};
+    };
+    core::must_add(checks, d);
+    auto first = make_rule("A", "test.asks");
+    first.params = {{"words", {"public", "private"}}, {"mode", "fast"}};
+    auto second = make_rule("B", "test.asks");
+    second.params = {{"words", {"private", "cisco"}}, {"mode", "slow"}};
+    auto plan = make_plan({make_target("127.0.0.1", 161)}, {profile("a", {first}), profile("b", {second})}, checks, probes,
+                          core::now());
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan.value().targets[0].inputs["asks"]["words"], (core::Json{"public", "private", "cisco"}));
+    EXPECT_EQ(plan.value().targets[0].inputs["asks"]["mode"], "fast");
+    ObserveOptions options;
+    observe(plan.value(), probes, options);
+    EXPECT_EQ(seen["words"], (core::Json{"public", "private", "cisco"}));
+}
+
 TEST_F(Fixture, UnknownCheckIsRefusedByThePlanner) {
     auto plan = make_plan({make_target("127.0.0.1", 443)}, {profile("a", {make_rule("X", "no.such.check")})}, checks,
                           probes, core::now());
