@@ -19,6 +19,7 @@
 #include "checks/tls/raw_key_exchange.hpp"
 #include "checks/tls/suite_common.hpp"
 #include "checks/tls/suite_groups.hpp"
+#include "checks/tls/suite_robot.hpp"
 #include "checks/tls/tls_scan_facts.hpp"
 #include "checks/tls/version_probe.hpp"
 #include "checks/tls/wire/iana_tables.hpp"
@@ -45,6 +46,7 @@ struct Context {
     const core::Target& target;
     const core::ProbeOptions& options;
     int connections = 0;
+    std::optional<SuiteRobotRunner> robot;
 
     HelloAttempt hello(std::uint16_t version, const std::vector<std::uint16_t>& suites) {
         auto spec = hello_for_version(version, target);
@@ -53,13 +55,15 @@ struct Context {
         return exchange_hello(target, options, wt::encode_client_hello_records(spec));
     }
 
-    // A hello listing `groups`, read on to the ServerKeyExchange.
+    // A hello listing `groups`, read on to the ServerKeyExchange; through the
+    // ROBOT runner while its round needs variants (suite_robot.hpp).
     KeyExchangeAttempt hello_to_key_exchange(std::uint16_t version, const std::vector<std::uint16_t>& suites,
                                              const std::vector<std::uint16_t>& groups) {
         auto spec = hello_for_version(version, target);
         spec.cipher_suites = suites;
         spec.groups = groups;
         ++connections;
+        if (robot && robot->version() == version && robot->wants_more()) return robot->exchange(target, options, spec);
         return exchange_to_key_exchange(target, options, wt::encode_client_hello_records(spec));
     }
 
@@ -231,6 +235,7 @@ core::ProbeRecord run_suites(const core::Target& target, const core::ProbeOption
         if (auto v = wt::version_from_name(name); v && *v >= wt::kTls10 && *v <= wt::kTls12 &&
                                                    (!tracker || *v > tracker->version()))
             tracker.emplace(*v);
+    if (tracker && options.planned("tls_vulns")) ctx.robot.emplace(tracker->version());
     for (const auto& name : versions->accepted) {
         auto v = wt::version_from_name(name);
         if (!v) continue;
@@ -249,6 +254,7 @@ core::ProbeRecord run_suites(const core::Target& target, const core::ProbeOption
             probe_one_version(ctx, *v, seed, tracker && tracker->version() == *v ? &*tracker : nullptr));
     }
     if (tracker) facts.key_exchange_seen = tracker->seen();
+    if (ctx.robot) facts.robot_round = ctx.robot->round();
     for (const auto& pv : facts.per_version)
         for (const auto& s : pv.suites)
             if (std::find(facts.accepted.begin(), facts.accepted.end(), s.name) == facts.accepted.end())
@@ -270,9 +276,10 @@ void register_suite_probe(core::ProbeRegistry& registry) {
     d.description =
         "For each version tls_versions accepted: offer every suite known for it, remove the one chosen, repeat "
         "until refused, starting from the suite tls_versions saw chosen; the accepted suites ride reversed at the end "
-        "of each hello to tell server order from client order. SSLv2: the cipher kinds of the SERVER-HELLO.";
+        "of each hello to tell server order from client order. SSLv2: the cipher kinds of the SERVER-HELLO. "
+        "When tls_vulns is planned, each TLS_RSA pick carries on with one ROBOT padding variant (robot_round).";
     d.facts = {"tls_suites.accepted", "tls_suites.per_version[*].suites[*].name", "tls_suites.per_version[*].preference",
-               "tls_suites.connections"};
+               "tls_suites.key_exchange_seen", "tls_suites.robot_round", "tls_suites.connections"};
     d.depends_on = {"tls_versions"};
     d.run = run_suites;
     core::must_add(registry, std::move(d));

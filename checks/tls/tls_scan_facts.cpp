@@ -86,10 +86,23 @@ void from_json(const Json& j, SuiteKeyExchangeSeen& f) {
     read_optional(j, "note", f.note);
 }
 
+void to_json(Json& j, const SuiteRobotRound& f) {
+    j = Json{{"version", f.version}, {"suites", f.suites}, {"reactions", f.reactions}, {"failure", f.failure}};
+}
+
+void from_json(const Json& j, SuiteRobotRound& f) {
+    require_object(j, "robot round");
+    read_optional(j, "version", f.version);
+    read_optional(j, "suites", f.suites);
+    read_optional(j, "reactions", f.reactions);
+    read_optional(j, "failure", f.failure);
+}
+
 void to_json(Json& j, const TlsSuitesFacts& f) {
     j = Json{{"per_version", f.per_version},
              {"accepted", f.accepted},
              {"key_exchange_seen", f.key_exchange_seen},
+             {"robot_round", f.robot_round},
              {"connections", f.connections}};
 }
 
@@ -98,6 +111,7 @@ void from_json(const Json& j, TlsSuitesFacts& f) {
     read_optional(j, "per_version", f.per_version);
     read_optional(j, "accepted", f.accepted);
     read_optional(j, "key_exchange_seen", f.key_exchange_seen);
+    read_optional(j, "robot_round", f.robot_round);
     read_optional(j, "connections", f.connections);
 }
 

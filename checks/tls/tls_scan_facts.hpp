@@ -60,10 +60,23 @@ struct SuiteKeyExchangeSeen {
     std::string note;             // why following the groups stopped early, if it did
 };
 
+// The first round of the ROBOT test (vuln_robot.cpp), run along the suite
+// enumeration when tls_vulns is planned: after a TLS_RSA pick, the
+// connection goes on with one ClientKeyExchange padding variant (in
+// kRobotVariants order) instead of hanging up, so a server that answers
+// every variant alike costs tls_vulns no connection.
+struct SuiteRobotRound {
+    std::string version;                 // the version the hellos offered; "" when not run
+    std::vector<std::string> suites;     // the TLS_RSA suite picked for each variant ("0x002f")
+    std::vector<std::string> reactions;  // Reaction::describe() per variant
+    std::string failure;                 // why the round stopped short, if it did
+};
+
 struct TlsSuitesFacts {
     std::vector<VersionSuites> per_version;  // one per accepted version
     std::vector<std::string> accepted;       // union of accepted suite names
     SuiteKeyExchangeSeen key_exchange_seen;
+    SuiteRobotRound robot_round;
     int connections = 0;
 };
 
@@ -75,6 +88,8 @@ void to_json(nlohmann::json& j, const SuiteFact& f);
 void from_json(const nlohmann::json& j, SuiteFact& f);
 void to_json(nlohmann::json& j, const VersionSuites& f);
 void to_json(nlohmann::json& j, const SuiteKeyExchangeSeen& f);
+void to_json(nlohmann::json& j, const SuiteRobotRound& f);
+void from_json(const nlohmann::json& j, SuiteRobotRound& f);
 void from_json(const nlohmann::json& j, SuiteKeyExchangeSeen& f);
 void from_json(const nlohmann::json& j, VersionSuites& f);
 void to_json(nlohmann::json& j, const TlsSuitesFacts& f);

@@ -25,6 +25,7 @@
 //     a fresh session (the ticket not taken) is inconclusive.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -33,6 +34,7 @@
 #include "checks/tls/vuln_derived.hpp"
 #include "checks/tls/vuln_facts.hpp"
 #include "checks/tls/vuln_session.hpp"
+#include "checks/tls/wire/client_flight.hpp"
 #include "checks/tls/wire/hello.hpp"
 
 namespace conformscan::checks::tls {
@@ -63,6 +65,17 @@ VulnerabilityFact test_ccs_injection(const core::Target& target, const core::Pro
                                      const EarlierFacts& facts);
 VulnerabilityFact test_robot(const core::Target& target, const core::ProbeOptions& options,
                              const EarlierFacts& facts);
+
+// One ROBOT variant on a session that reached ServerHelloDone after a
+// TLS_RSA pick: the ClientKeyExchange for `variant` under the leaf's RSA key,
+// ChangeCipherSpec and an opaque Finished, then the server's reaction.
+// `hello_version` is the version the ClientHello offered (RFC 5246 §7.4.7.1).
+struct RobotAttempt {
+    std::string reaction;  // Reaction::describe(), or empty with `failure`
+    std::string failure;
+};
+RobotAttempt robot_variant_on(RawSession& session, std::uint16_t hello_version, wire::tls::RobotVariant variant,
+                              std::chrono::milliseconds wait);
 VulnerabilityFact test_ticketbleed(const core::Target& target, const core::ProbeOptions& options,
                                    const EarlierFacts& facts);
 // CRIME where tls_features could not see compression: its hellos to a server

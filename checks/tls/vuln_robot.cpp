@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -74,10 +75,7 @@ std::vector<std::uint8_t> rsa_encrypt_raw(const RsaKey& key, const std::vector<s
     return out;
 }
 
-struct Attempt {
-    std::string reaction;  // Reaction::describe(), or empty with `failure`
-    std::string failure;
-};
+using Attempt = RobotAttempt;
 
 Attempt one_variant(const core::Target& target, const core::ProbeOptions& options, const LegacyHello& plan,
                     wt::RobotVariant variant) {
@@ -88,25 +86,8 @@ Attempt one_variant(const core::Target& target, const core::ProbeOptions& option
     const auto& sh = *session.server_hello();
     if (std::find(plan.suites.begin(), plan.suites.end(), sh.cipher_suite) == plan.suites.end())
         return {{}, fmt::format("the server chose suite 0x{:04x}, which was not offered", sh.cipher_suite)};
-    if (session.certificates().empty()) return {{}, "no Certificate message in the first flight"};
-    std::string error;
-    auto key = rsa_key_of(session.certificates().front(), error);
-    if (!key) return {{}, error};
-    // RFC 5246 §7.4.7.1: client_version is the version the ClientHello offered.
-    auto block = wt::robot_plaintext(variant, key->bytes, spec.version);
-    if (block.empty())
-        return {{}, fmt::format("an RSA key of {} bytes is too small for the test", key->bytes)};
-    auto encrypted = rsa_encrypt_raw(*key, block);
-    if (encrypted.empty()) return {{}, "raw RSA encryption failed (plaintext not below the modulus)"};
-    const auto version = sh.selected_version;
-    auto flight = wt::encode_record(static_cast<std::uint8_t>(wt::ContentType::handshake), version,
-                                    wt::encode_rsa_client_key_exchange(encrypted, version));
-    auto ccs = wt::encode_change_cipher_spec(version);
-    auto finished = wt::encode_opaque_finished(version);
-    flight.insert(flight.end(), ccs.begin(), ccs.end());
-    flight.insert(flight.end(), finished.begin(), finished.end());
-    if (!session.send(flight)) return {{}, "could not send the ClientKeyExchange"};
-    return {session.await(options.timeout).describe(), {}};
+    auto a = robot_variant_on(session, spec.version, variant, options.timeout);
+    return {std::move(a.reaction), std::move(a.failure)};
 }
 
 std::vector<std::string> table(const std::vector<std::string>& round) {
@@ -117,6 +98,29 @@ std::vector<std::string> table(const std::vector<std::string>& round) {
 }
 
 }  // namespace
+
+RobotAttempt robot_variant_on(RawSession& session, std::uint16_t hello_version, wt::RobotVariant variant,
+                              std::chrono::milliseconds wait) {
+    if (!session.ready() || !session.server_hello()) return {{}, "the handshake did not reach ServerHelloDone"};
+    if (session.certificates().empty()) return {{}, "no Certificate message in the first flight"};
+    std::string error;
+    auto key = rsa_key_of(session.certificates().front(), error);
+    if (!key) return {{}, error};
+    // RFC 5246 §7.4.7.1: client_version is the version the ClientHello offered.
+    auto block = wt::robot_plaintext(variant, key->bytes, hello_version);
+    if (block.empty()) return {{}, fmt::format("an RSA key of {} bytes is too small for the test", key->bytes)};
+    auto encrypted = rsa_encrypt_raw(*key, block);
+    if (encrypted.empty()) return {{}, "raw RSA encryption failed (plaintext not below the modulus)"};
+    const auto version = session.server_hello()->selected_version;
+    auto flight = wt::encode_record(static_cast<std::uint8_t>(wt::ContentType::handshake), version,
+                                    wt::encode_rsa_client_key_exchange(encrypted, version));
+    auto ccs = wt::encode_change_cipher_spec(version);
+    auto finished = wt::encode_opaque_finished(version);
+    flight.insert(flight.end(), ccs.begin(), ccs.end());
+    flight.insert(flight.end(), finished.begin(), finished.end());
+    if (!session.send(flight)) return {{}, "could not send the ClientKeyExchange"};
+    return {session.await(wait).describe(), {}};
+}
 
 VulnerabilityFact judge_robot(const std::vector<std::vector<std::string>>& rounds, int connections) {
     if (rounds.empty() || rounds[0].empty())
@@ -164,8 +168,33 @@ VulnerabilityFact test_robot(const core::Target& target, const core::ProbeOption
     if (plan.version == 0 || plan.suites.empty())
         return make_vuln(kName, kVulnNotApplicable,
                          "no TLS_RSA key-transport suite is accepted from SSLv3 to TLS 1.2");
-    std::vector<std::vector<std::string>> rounds;
+    // tls_suites' round along its own hellos (suite_robot.hpp) starts the
+    // first round when its answers are all alike: the variants it did not
+    // reach run here, and five identical answers end the test. Any
+    // difference, and the test starts over on its own connections.
     int connections = 0;
+    const auto& along = facts.suites->robot_round;
+    if (along.version == wt::version_name(plan.version) && !along.reactions.empty() &&
+        along.reactions.size() <= std::size(wt::kRobotVariants) &&
+        std::set<std::string>(along.reactions.begin(), along.reactions.end()).size() == 1) {
+        auto round = along.reactions;
+        for (auto i = round.size(); i < std::size(wt::kRobotVariants); ++i) {
+            ++connections;
+            auto a = one_variant(target, options, plan, wt::kRobotVariants[i]);
+            if (!a.failure.empty()) break;
+            round.push_back(std::move(a.reaction));
+        }
+        if (round.size() == std::size(wt::kRobotVariants) &&
+            std::set<std::string>(round.begin(), round.end()).size() == 1) {
+            auto f = judge_robot({round}, connections);
+            f.evidence += fmt::format(" ({}; {} on the suite enumeration's connections with suites {}{})",
+                                      wt::version_name(plan.version), along.reactions.size(),
+                                      fmt::join(along.suites, ", "),
+                                      connections == 0 ? "" : fmt::format(", {} on its own", connections));
+            return f;
+        }
+    }
+    std::vector<std::vector<std::string>> rounds;
     for (int r = 0; r < kRounds; ++r) {
         std::vector<std::string> round;
         for (auto variant : wt::kRobotVariants) {

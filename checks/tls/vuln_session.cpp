@@ -70,6 +70,10 @@ RawSession::RawSession(const core::Target& target, const core::ProbeOptions& opt
             return;
         }
         const auto& flight = reader.flight();
+        if (!m_server_hello)
+            for (const auto& msg : flight.messages)
+                if (msg.type == wt::handshake_type::kServerHello)
+                    if (auto sh = wt::parse_server_hello(msg.body)) m_server_hello = std::move(sh).value();
         if (flight.alert) {
             m_stage = Stage::alert;
             m_detail = wt::describe_alert(*flight.alert);
@@ -95,6 +99,8 @@ RawSession::RawSession(const core::Target& target, const core::ProbeOptions& opt
             } else if (msg.type == wt::handshake_type::kCertificate && m_certificates.empty()) {
                 auto certs = wt::parse_certificate_list(msg.body);
                 if (certs) m_certificates = std::move(certs).value();
+            } else if (msg.type == wt::handshake_type::kServerKeyExchange && !m_server_key_exchange) {
+                m_server_key_exchange = msg.body;
             }
         }
         if (!m_server_hello) {

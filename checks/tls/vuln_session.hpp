@@ -42,7 +42,12 @@ public:
     [[nodiscard]] Stage stage() const { return m_stage; }
     [[nodiscard]] bool ready() const { return m_stage == Stage::flight_done; }
     [[nodiscard]] const std::string& detail() const { return m_detail; }  // why not ready
+    // Set once a ServerHello arrived, even when the flight then stopped short.
     [[nodiscard]] const std::optional<wire::tls::ServerHello>& server_hello() const { return m_server_hello; }
+    // The ServerKeyExchange body (after its 4-byte header), when one came.
+    [[nodiscard]] const std::optional<std::vector<std::uint8_t>>& server_key_exchange() const {
+        return m_server_key_exchange;
+    }
     // DER certificates from the Certificate message, leaf first.
     [[nodiscard]] const std::vector<std::vector<std::uint8_t>>& certificates() const {
         return m_certificates;
@@ -59,6 +64,7 @@ private:
     std::string m_detail;
     std::optional<wire::tls::ServerHello> m_server_hello;
     std::vector<std::vector<std::uint8_t>> m_certificates;
+    std::optional<std::vector<std::uint8_t>> m_server_key_exchange;
     std::vector<std::uint8_t> m_pending;  // bytes after the first flight, not yet a whole record
 };
 

@@ -23,6 +23,10 @@ TlsSuitesFacts full_suites() {
     auto f = fixtures::suites_facts({fixtures::version_suites("TLSv1", {0x000A}), tls12,
                                      fixtures::version_suites("TLSv1.3", {0x1301, 0x1302})});
     f.per_version[2].suites.push_back({"0x5a5a", "0x5a5a"});
+    f.robot_round.version = "TLSv1.2";
+    f.robot_round.suites = {"0x002f", "0x0035"};
+    f.robot_round.reactions = {"alert fatal decrypt_error", "alert fatal decrypt_error"};
+    f.robot_round.failure = "variant wrong_version: the connection closed";
     return f;
 }
 
@@ -61,6 +65,10 @@ TEST(TlsScanFacts, SuitesRoundTripThroughJsonTextWithoutLoss) {
     EXPECT_EQ(parsed->per_version[2].suites.back().name, "0x5a5a");
     EXPECT_EQ(parsed->accepted, original.accepted);
     EXPECT_EQ(parsed->connections, original.connections);
+    EXPECT_EQ(parsed->robot_round.version, "TLSv1.2");
+    EXPECT_EQ(parsed->robot_round.suites, original.robot_round.suites);
+    EXPECT_EQ(parsed->robot_round.reactions, original.robot_round.reactions);
+    EXPECT_EQ(parsed->robot_round.failure, original.robot_round.failure);
 }
 
 TEST(TlsScanFacts, JsonKeysAreMemberNames) {
