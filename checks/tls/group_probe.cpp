@@ -203,18 +203,37 @@ core::Result<wt::ServerKeyExchange> key_exchange_of(const KeyExchangeAttempt& k,
 // whose RSA certificate does not depend on the groups. That saves the refused
 // round and the separate DHE hello. Returns true when DHE was settled
 // (observed, or refused together with ECDHE).
-bool enumerate_ecdhe(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining, bool dhe_pending) {
+//
+// An ECDSA certificate's curve must stay in a TLS 1.2 supported_groups list
+// (RFC 8422 §5.1), so a refusal after ECDHE_ECDSA picks does not prove the
+// other groups refused: the groups those picks chose (`ecdsa_picks`, one of
+// them the certificate's curve) are then kept at the end of every list. A
+// client-order server picks one of them only when no group before them is
+// accepted (complete); a server-order server may prefer it, which leaves the
+// rest undecided (incomplete, with a note).
+bool enumerate_ecdhe(Context& ctx, std::uint16_t version, std::vector<std::uint16_t> remaining, bool dhe_pending,
+                     std::vector<std::uint16_t> ecdsa_picks = {}, bool client_order = false) {
     auto suites = legacy_suites_with_kex("ECDHE");
     const auto dhe_suites = legacy_suites_with_kex("DHE");
-    const std::size_t limit = remaining.size() + 3;  // + the retry with fewer suites, + the DHE pick
+    // + the retry with fewer suites, + the DHE pick, + the retry with the ECDSA tail
+    const std::size_t limit = remaining.size() + 4;
     bool retried = false;
     bool ecdhe_rsa_over_dhe = false;
+    std::vector<std::uint16_t> tail;
     for (std::size_t round = 0; round < limit && !remaining.empty(); ++round) {
         const bool with_dhe = dhe_pending && !retried;
         auto offer = suites;
         if (with_dhe) offer.insert(offer.end(), dhe_suites.begin(), dhe_suites.end());
-        auto k = kex_hello(ctx, version, offer, remaining);
-        if (refused(k.hello)) return with_dhe || !dhe_pending;  // no ECDHE with these groups, nor DHE when offered
+        auto groups = remaining;
+        groups.insert(groups.end(), tail.begin(), tail.end());
+        auto k = kex_hello(ctx, version, offer, groups);
+        if (refused(k.hello)) {
+            if (tail.empty() && !ecdsa_picks.empty()) {
+                tail = ecdsa_picks;
+                continue;
+            }
+            return with_dhe || !dhe_pending;  // no ECDHE with these groups, nor DHE when offered
+        }
         if (k.hello.outcome != Outcome::server_hello || !k.hello.server_hello) {
             // Some servers drop a hello with a hundred suites: once, try the common ones.
             if (!retried && !suites.empty() && suites.size() > std::size(kCommonEcdheSuites)) {
@@ -245,6 +264,14 @@ bool enumerate_ecdhe(Context& ctx, std::uint16_t version, std::vector<std::uint1
             return !dhe_pending;
         }
         auto it = std::find(remaining.begin(), remaining.end(), *ske->named_group);
+        if (it == remaining.end() && std::find(tail.begin(), tail.end(), *ske->named_group) != tail.end()) {
+            if (!client_order)
+                ctx.incomplete(fmt::format(
+                    "{} ECDHE: the server chose {}, kept offered for its ECDSA certificate, over {} other group(s); "
+                    "with its own order that does not tell whether it accepts them",
+                    wt::version_name(version), group_name(*ske->named_group), remaining.size()));
+            return !dhe_pending;
+        }
         if (it == remaining.end()) {
             // RFC 8422 §5.4: the curve must be one the client offered.
             ctx.incomplete(fmt::format("{} ECDHE: the server chose {}, which was not offered",
@@ -252,6 +279,7 @@ bool enumerate_ecdhe(Context& ctx, std::uint16_t version, std::vector<std::uint1
             return !dhe_pending;
         }
         if (with_dhe && picked != nullptr && picked->auth == "RSA") ecdhe_rsa_over_dhe = true;
+        if (picked != nullptr && picked->auth == "ECDSA") ecdsa_picks.push_back(*it);
         ctx.facts.tls12_groups.push_back(group_name(*it));
         remaining.erase(it);
     }
@@ -284,15 +312,20 @@ void continue_from_suites(Context& ctx, std::uint16_t version, const TlsSuitesFa
     ctx.facts.tls12_groups = seen.ecdhe_groups;
     ctx.facts.dh_bits = seen.dh_bits;
     bool ecdhe_accepted = false;
+    bool ecdhe_ecdsa_accepted = false;
     bool dhe_accepted = false;
     bool enumeration_complete = false;
+    bool client_order = false;
     for (const auto& pv : suites.per_version) {
         if (pv.version != wt::version_name(version)) continue;
         enumeration_complete = pv.complete;
+        // OpenSSL picks groups in the same order as suites (SSL_OP_CIPHER_SERVER_PREFERENCE).
+        client_order = pv.preference == "client";
         for (const auto& s : pv.suites) {
             const auto* info = wt::find_cipher_suite(std::string_view(s.name));
             if (info == nullptr) continue;
             ecdhe_accepted = ecdhe_accepted || info->kex == "ECDHE";
+            ecdhe_ecdsa_accepted = ecdhe_ecdsa_accepted || (info->kex == "ECDHE" && info->auth == "ECDSA");
             dhe_accepted = dhe_accepted || info->kex == "DHE";
         }
     }
@@ -303,10 +336,17 @@ void continue_from_suites(Context& ctx, std::uint16_t version, const TlsSuitesFa
         return;
     }
     auto remaining = groups_of_kinds({"ecdhe"});
+    std::vector<std::uint16_t> seen_codes;
     for (const auto& name : seen.ecdhe_groups)
-        if (const auto* g = wt::find_group(std::string_view(name)))
+        if (const auto* g = wt::find_group(std::string_view(name))) {
             remaining.erase(std::remove(remaining.begin(), remaining.end(), g->code), remaining.end());
-    if (!enumerate_ecdhe(ctx, version, std::move(remaining), dhe_pending) && dhe_pending) observe_dhe(ctx, version);
+            seen_codes.push_back(g->code);
+        }
+    // The certificate's curve is among the groups seen with an ECDSA suite.
+    if (!ecdhe_ecdsa_accepted) seen_codes.clear();
+    if (!enumerate_ecdhe(ctx, version, std::move(remaining), dhe_pending, std::move(seen_codes), client_order) &&
+        dhe_pending)
+        observe_dhe(ctx, version);
 }
 
 core::ProbeRecord run_groups(const core::Target& target, const core::ProbeOptions& options,

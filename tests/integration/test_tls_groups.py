@@ -7,7 +7,11 @@ reachable endpoint and every group of the IANA registry (by IANA name):
     the group is accepted when the handshake completes with a
     "Server Temp Key:" line;
   * TLS 1.2: the same with `-tls1_2 -cipher ECDHE:@SECLEVEL=0`, for the
-    elliptic-curve groups (ffdhe is not an ECDHE group in TLS 1.2);
+    elliptic-curve groups (ffdhe is not an ECDHE group in TLS 1.2); where
+    the ECDHE handshake is signed with an ECDSA certificate, whose curve must
+    stay offered (RFC 8422 §5.1), also `-groups NAME:P-256:P-384:P-521`,
+    accepted when the Server Temp Key is NAME (the lab's servers follow the
+    client's order);
   * DHE: `-tls1_2 -cipher DHE:@SECLEVEL=0` with only EC groups listed (no
     RFC 7919 group, as the probe does); the size from "Server Temp Key: DH,
     N bits", 0 when the handshake fails.
@@ -75,6 +79,31 @@ def accepts(e, version_flag, group, *extra):
     return bool(ok and temp)
 
 
+def ecdsa_only(e):
+    """True when the endpoint's TLS 1.2 ECDHE handshake is signed with an ECDSA certificate."""
+    ok, _, out = handshake(e, "-tls1_2", "-cipher", "ECDHE:@SECLEVEL=0")
+    return ok and "Cipher is ECDHE-ECDSA-" in out
+
+
+# s_client's "Server Temp Key:" names for the groups whose IANA name differs.
+TEMP_KEY_NAMES = {"prime256v1": "secp256r1", "prime192v1": "secp192r1"}
+
+
+def chosen_with_cert_curves(e, group):
+    """An ECDSA certificate's curve must be offered in TLS 1.2 (RFC 8422 5.1): offer GROUP first and the
+    NIST curves after it; GROUP is accepted when the server (client order, as the lab's are) chooses it."""
+    ok, temp, out = handshake(e, "-tls1_2", "-cipher", "ECDHE:@SECLEVEL=0", "-groups", f"{group}:P-256:P-384:P-521")
+    if "SSL_CONF_cmd(-groups" in out:
+        with _unknown_lock:
+            _unknown.add(group)
+        return False
+    if not ok or not temp:
+        return False
+    fields = [f.strip() for f in temp.split(",")]
+    name = fields[1] if fields[0] == "ECDH" and len(fields) > 2 else fields[0]
+    return TEMP_KEY_NAMES.get(name, name).lower() == group.lower()
+
+
 class Derived:
     def __init__(self, name):
         self.name = name
@@ -102,6 +131,8 @@ def derive(e):
         d.tls13 = {g for g in EC_GROUPS + FFDHE_GROUPS + HYBRID_GROUPS if accepts(e, "-tls1_3", g)}
     if d.versions["TLSv1.2"]:
         d.tls12 = {g for g in EC_GROUPS if accepts(e, "-tls1_2", g, "-cipher", "ECDHE:@SECLEVEL=0")}
+        if ecdsa_only(e):
+            d.tls12 |= {g for g in EC_GROUPS if g not in d.tls12 and chosen_with_cert_curves(e, g)}
         ok, temp, _ = handshake(e, "-tls1_2", "-cipher", "DHE:@SECLEVEL=0", "-groups", EC_ONLY)
         m = re.match(r"DH, (\d+) bits", temp or "")
         d.dh_bits = int(m.group(1)) if ok and m else 0
@@ -150,6 +181,8 @@ class TlsGroupsTest(labtest.LabTestCase):
         self.assertIn("x25519", self.derived["good"].tls13)
         self.assertEqual(self.derived["static-rsa"].tls12, set())
         self.assertIn("secp256r1", self.derived["3des"].tls12)   # GnuTLS
+        # ECDSA P-256 certificate: TLS 1.2 groups beyond its own curve, seen only with it offered too
+        self.assertLessEqual({"secp256r1", "x25519", "secp384r1"}, self.derived["good-ec"].tls12)
 
     def test_tls13_groups_equal_the_derived_set(self):
         for name, d in self.derived.items():
