@@ -4,7 +4,9 @@
 # the ratios, and conformscan's handshake count against the budget of
 # (accepted suites + versions probed + 10) for versions, suites, groups,
 # extensions, certificate and vulnerabilities, and the count with signature
-# algorithms and sessions on top.
+# algorithms and sessions on top; then tests/bench/compare_findings.py lists
+# any version, suite or group sslscan saw and any vulnerability testssl.sh
+# decided that conformscan's facts disagree with.
 #
 # Usage: tests/bench/tls_vs_peers.sh [BUILD_DIR] [PORT]   (default port 18443, the lab's nginx)
 # Traffic goes to 127.0.0.1 only; testssl.sh runs with DNS lookups off.
@@ -29,9 +31,10 @@ t0=$(now)
 "$bin" -q scan --target "127.0.0.1:$port" --sni demo.test --ca-file "$lab/lab-ca.pem" \
   --profile "$here/tests/bench/profiles/tls-full.yaml" --timeout 3 --out "$out" || true
 t1=$(now)
-sslscan --no-colour --sni-name=demo.test "127.0.0.1:$port" >"$out/sslscan.txt" 2>&1 || true
+sslscan --no-colour --sni-name=demo.test --xml="$out/sslscan.xml" "127.0.0.1:$port" >"$out/sslscan.txt" 2>&1 || true
 t2=$(now)
-testssl --quiet --color 0 --warnings off --nodns none --sneaky \
+rm -f "$out/testssl.json"
+testssl --quiet --color 0 --warnings off --nodns none --sneaky --jsonfile "$out/testssl.json" \
   "127.0.0.1:$port" >"$out/testssl.txt" 2>&1 || true
 t3=$(now)
 
@@ -55,3 +58,4 @@ print(f"conformscan handshakes: {core_hs} for versions, suites, groups, extensio
       f"(budget: {suites} accepted suites + {versions} versions + 10 = {suites + versions + 10}); "
       f"{hs} with signature algorithms and sessions")
 PY
+python3 "$here/tests/bench/compare_findings.py" "$out/report.json" "$out/sslscan.xml" "$out/testssl.json" || true

@@ -15,6 +15,11 @@ the negotiated version and suite, the verification result and the leaf
 certificate (SHA-256 of the DER) of the `tls` probe; the versions the
 `tls_versions` probe accepts, one s_client per version flag. The scan uses the
 x509 profile and the lab's TLS configuration profile (tls-config.yaml).
+A second scan with the sessions profile (tls-sessions.yaml) runs the
+tls_session probe behind each upgrade; its resumption facts must equal
+s_client's: `-tls1_2 -no_ticket` and `-tls1_2` with -sess_out then -sess_in
+("Reused,"), and `-tls1_3` likewise, holding the connection open a second for
+the server's NewSessionTicket.
 Everything is on loopback.
 """
 
@@ -23,13 +28,17 @@ import hashlib
 import re
 import socket
 import ssl
+import pathlib
 import subprocess
+import tempfile
 import threading
+import time
 
 import labtest
 import tlsderive
 
 TLS_PROFILE = labtest.TEST_PROFILES / "tls-config.yaml"
+SESSIONS_PROFILE = labtest.TEST_PROFILES / "tls-sessions.yaml"
 S_CLIENT_TIMEOUT = 15
 
 
@@ -115,6 +124,41 @@ def s_client(endpoint, *args):
         return f"timeout: {e}"
 
 
+def s_client_held(endpoint, *args, hold=1.0):
+    """s_client with its stdin kept open HOLD seconds, so that post-handshake messages arrive."""
+    cmd = ["openssl", "s_client", "-starttls", endpoint["s_client"],
+           "-connect", f"{endpoint['host']}:{endpoint['port']}", "-servername", endpoint["sni"], *args]
+    if endpoint["s_client"].startswith("xmpp"):
+        cmd += ["-xmpphost", endpoint["sni"]]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(hold)
+    try:
+        out, _ = p.communicate(timeout=S_CLIENT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    return out.decode("utf-8", "replace")
+
+
+def observe_resumption(endpoint, accepted):
+    """resumption.{session_id,ticket,tls13_psk} as s_client sees them behind the upgrade."""
+    seen = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, flags in (("session_id", ["-tls1_2", "-no_ticket"]), ("ticket", ["-tls1_2"]),
+                           ("tls13_psk", ["-tls1_3"])):
+            if ("TLSv1.3" if key == "tls13_psk" else "TLSv1.2") not in accepted:
+                seen[key] = "not_applicable"
+                continue
+            sess = pathlib.Path(tmp) / f"{key}.pem"
+            first = s_client_held(endpoint, *flags, "-sess_out", str(sess))
+            if not sess.is_file() or (key == "ticket" and "TLS session ticket lifetime hint" not in first):
+                seen[key] = "no"
+                continue
+            again = s_client_held(endpoint, *flags, "-sess_in", str(sess), hold=0.5)
+            seen[key] = "yes" if "\nReused," in again else "no"
+    return seen
+
+
 def observe(endpoint, ca_file):
     """What s_client sees on ENDPOINT: version, suite, verification, leaf SHA-256, accepted versions."""
     brief = s_client(endpoint, "-brief", "-CAfile", str(ca_file))
@@ -130,6 +174,7 @@ def observe(endpoint, ca_file):
         if m and m.group(1) == v:
             accepted.append(v)
     return {
+        "resumption": observe_resumption(endpoint, accepted),
         "version": version.group(1) if version else None,
         "suite": suite.group(1) if suite else None,
         "verified": bool(verification) and verification.group(1).strip() == "OK",
@@ -217,6 +262,24 @@ class StarttlsTest(labtest.LabTestCase):
                 got = [v for v in record["data"]["accepted"] if v in tlsderive.VERSIONS]
                 self.assertEqual(got, self.observed[name]["accepted"])
                 self.assertFalse(set(record["data"]["accepted"]) & set(tlsderive.UNOBSERVABLE_VERSIONS))
+
+    def test_session_resumption_behind_the_upgrade_matches_s_client(self):
+        result, report = self.scan("sessions", "--targets", self.inventory, "--profile", SESSIONS_PROFILE,
+                                   "--ca-file", self.lab.ca_file, "--max-conn-per-host", "16")
+        self.assertReport(result, report)
+        by_name = {t["name"]: t for t in report["targets"]}
+        compared = 0
+        for name, e in self.endpoints.items():
+            with self.subTest(endpoint=name):
+                rec = by_name[name]["facts"].get("tls_session")
+                self.assertIsNotNone(rec, f"{name}: no tls_session facts")
+                self.assertEqual(rec["status"], "ok", f"{name}: {rec.get('error')}")
+                got = rec["data"]["resumption"]
+                want = self.observed[name]["resumption"]
+                for key, value in want.items():
+                    self.assertEqual(got[key], value, f"{name}: resumption.{key}: scanner {got}, s_client {want}")
+                compared += 1
+        self.assertGreaterEqual(compared, 1)
 
     def test_x509_rules_judge_the_upgraded_certificate(self):
         for name in self.endpoints:

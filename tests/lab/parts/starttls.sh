@@ -246,7 +246,11 @@ service managesieve-login {
     port = $(starttls_port sieve)
   }
 }
+# One lmtp process per connection, as the login services have by default:
+# otherwise reused processes, each with its own TLS session cache and ticket
+# keys, resume some sessions and not others, at random.
 service lmtp {
+  service_count = 1
   inet_listener lmtp {
     address = $HOST
     port = $(starttls_port lmtp)
