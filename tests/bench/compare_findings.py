@@ -23,6 +23,8 @@ TESTSSL_VULNS = {
 SSLSCAN_VERSIONS = {("ssl", "2"): "SSLv2", ("ssl", "3"): "SSLv3", ("tls", "1.0"): "TLSv1", ("tls", "1.1"): "TLSv1.1",
                     ("tls", "1.2"): "TLSv1.2", ("tls", "1.3"): "TLSv1.3"}
 
+PEER_VERSION_NAMES = {"TLSv1.0": "TLSv1"}  # sslscan's name -> conformscan's
+
 
 def testssl_verdict(finding):
     """vulnerable / not_vulnerable / None where testssl.sh did not decide ("potentially vulnerable")."""
@@ -49,14 +51,16 @@ def main(report_path, sslscan_path, testssl_path):
     ours_versions = set(data("tls_versions").get("accepted", []))
     missing += [f"version {v} (sslscan)" for v in sorted(peer_versions - ours_versions)]
     extra += [f"version {v}" for v in sorted(ours_versions - peer_versions)]
-    peer_suites = {(c.get("sslversion"), int(c.get("id"), 16)) for c in test.iter("cipher")}
+    peer_suites = {(PEER_VERSION_NAMES.get(c.get("sslversion"), c.get("sslversion")), int(c.get("id"), 16))
+                   for c in test.iter("cipher")}
     ours_suites = {(pv["version"], int(s["code"], 16)) for pv in data("tls_suites").get("per_version", [])
                    for s in pv["suites"] if re.fullmatch(r"0x[0-9a-fA-F]{4}", s["code"])}
     missing += [f"suite {v} 0x{c:04x} (sslscan)" for v, c in sorted(peer_suites - ours_suites)]
     extra += [f"suite {v} 0x{c:04x}" for v, c in sorted(ours_suites - peer_suites)]
     groups = data("tls_groups")
     for version, key in (("TLSv1.3", "tls13_groups"), ("TLSv1.2", "tls12_groups")):
-        peer = {g.get("name").split(" ")[0].lower() for g in test.iter("group") if g.get("sslversion") == version}
+        peer = {g.get("name").split(" ")[0].lower() for g in test.iter("group")
+                if PEER_VERSION_NAMES.get(g.get("sslversion"), g.get("sslversion")) == version}
         ours = {g.lower() for g in groups.get(key, [])}
         if not peer:
             continue  # sslscan lists groups for one version only
