@@ -25,14 +25,17 @@ nlohmann::json to_json(const core::ScanReport& report) {
                            {"as_of", core::format_time(report.as_of)},
                            {"options", report.options}};
     if (!report.source.is_null()) scan["source"] = report.source;
-    return {{"schema_version", report.schema_version},
-            {"tool", {{"name", "conformscan"}, {"version", report.tool_version}, {"openssl", report.openssl_version}}},
-            {"scan", scan},
-            {"scope", {{"allow", report.scope_allow}}},
-            {"profiles", report.profiles},
-            {"targets", targets},
-            {"results", report.results},
-            {"summary", core::summarize(report)}};
+    nlohmann::json out = {
+        {"schema_version", report.schema_version},
+        {"tool", {{"name", "conformscan"}, {"version", report.tool_version}, {"openssl", report.openssl_version}}},
+        {"scan", scan},
+        {"scope", {{"allow", report.scope_allow}}},
+        {"profiles", report.profiles},
+        {"targets", targets},
+        {"results", report.results},
+        {"summary", core::summarize(report)}};
+    if (!report.waivers.is_null()) out["waivers"] = report.waivers;
+    return out;
 }
 
 std::string render_json(const core::ScanReport& report) {
@@ -74,6 +77,7 @@ core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
             r.targets.push_back(std::move(t));
         }
         r.results = j.value("results", std::vector<core::RuleResult>{});
+        r.waivers = j.value("waivers", nlohmann::json());
         return r;
     } catch (const nlohmann::json::exception& e) {
         return core::make_error("report", fmt::format("not a conformscan report: {}", e.what()));

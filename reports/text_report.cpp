@@ -49,8 +49,11 @@ std::string render_summary(const core::ScanReport& report) {
     std::string score = s["conformance_percent"].is_null()
                             ? "n/a"
                             : fmt::format("{:.1f}%", s["conformance_percent"].get<double>());
-    std::string out = fmt::format("Targets: {} ({} incomplete)   Conformance: {}\n", s["targets"]["total"].get<int>(),
+    std::string out = fmt::format("Targets: {} ({} incomplete)   Conformance: {}", s["targets"]["total"].get<int>(),
                                   s["targets"]["incomplete"].get<int>(), score);
+    if (c["waived"].get<int>() > 0 && !s["conformance_percent_without_waivers"].is_null())
+        out += fmt::format(" ({:.1f}% without waivers)", s["conformance_percent_without_waivers"].get<double>());
+    out += "\n";
     out += fmt::format("Results: {} pass, {} fail, {} error, {} not applicable, {} waived\n", c["pass"].get<int>(),
                        c["fail"].get<int>(), c["error"].get<int>(), c["not_applicable"].get<int>(),
                        c["waived"].get<int>());
@@ -91,6 +94,23 @@ std::string render_text(const core::ScanReport& report) {
         for (const auto& [key, rules] : grouped)
             out += fmt::format("  {}  {} — {}\n", target_label(report, key.first), key.second,
                                fmt::join(rules, ", "));
+    }
+    std::vector<const RuleResult*> waived;
+    for (const auto& r : report.results)
+        if (r.status == Status::waived) waived.push_back(&r);
+    if (!waived.empty()) {
+        out += fmt::format("\nWAIVED ({})\n", waived.size());
+        for (const auto* r : waived)
+            out += fmt::format("  {} {}  {} — waiver {} ({}, approved by {}, expires {}); really {}\n",
+                               target_label(report, r->target_id), r->rule_id, r->message, r->waiver.value("id", ""),
+                               r->waiver.value("kind", ""), r->waiver.value("approved_by", ""),
+                               r->waiver.value("expires_on", ""), r->waiver.value("real_status", ""));
+    }
+    if (report.waivers.is_object() && !report.waivers.value("expired", nlohmann::json::array()).empty()) {
+        out += fmt::format("\nEXPIRED WAIVERS (no longer applied; as of {})\n", report.waivers.value("as_of", ""));
+        for (const auto& w : report.waivers["expired"])
+            out += fmt::format("  {} for {}: expired {}, would cover {} result(s)\n", w.value("id", ""),
+                               w.value("rule", ""), w.value("expires_on", ""), w.value("results", 0));
     }
     out += "\nPER TARGET\n";
     const auto s = core::summarize(report);

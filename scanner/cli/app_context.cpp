@@ -30,6 +30,15 @@ scanner::ProfileLoader AppContext::loader() const {
     return scanner::ProfileLoader(checks, std::move(roots));
 }
 
+std::optional<scanner::WaiverFile> AppContext::load_waivers(const std::string& file,
+                                                           const std::vector<core::Profile>& profiles) const {
+    if (file.empty()) return std::nullopt;
+    auto w = scanner::load_waivers(file, profiles);
+    if (!w) throw UsageError(fmt::format("waivers: {}", w.error().describe()));
+    spdlog::info("{} waivers read from {}", w->waivers.size(), file);
+    return std::move(w).value();
+}
+
 std::vector<core::Profile> AppContext::load_profiles(const std::vector<std::string>& refs) const {
     const auto l = loader();
     std::vector<core::Profile> out;

@@ -13,6 +13,7 @@
 #include "scanner/core/registry.hpp"
 #include "scanner/core/report_model.hpp"
 #include "scanner/profile_loader.hpp"
+#include "scanner/waivers.hpp"
 
 namespace conformscan::cli {
 
@@ -43,6 +44,10 @@ struct AppContext {
     [[nodiscard]] scanner::ProfileLoader loader() const;
     // Loads each ref (file, catalogue ref or id); throws UsageError with file:line:column.
     [[nodiscard]] std::vector<core::Profile> load_profiles(const std::vector<std::string>& refs) const;
+    // --waivers FILE: read and checked against `profiles` before anything is
+    // scanned; a usage error (file:line:column) when malformed.
+    std::optional<scanner::WaiverFile> load_waivers(const std::string& file,
+                                                    const std::vector<core::Profile>& profiles) const;
     void setup_logging() const;
 };
 

@@ -19,6 +19,7 @@ struct EvaluateOptions {
     std::string format = "text";
     std::string fail_on = "low";
     std::string as_of;
+    std::string waivers;
 };
 
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
@@ -28,6 +29,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     auto saved = reports::read_report(o.facts);
     if (!saved) throw UsageError(fmt::format("--facts: {}", saved.error().describe()));
     const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    const auto waivers = ctx.load_waivers(o.waivers, profiles);
 
     core::ScanReport report;
     report.tool_version = kVersion;
@@ -48,6 +50,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.options = {{"fail_on", o.fail_on}};
     report.targets = std::move(saved->targets);
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
+    if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
     return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
 }
@@ -67,6 +70,8 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
     cmd->add_option("--as-of", o->as_of, "Judge as of this ISO 8601 time (default: the saved scan's date)");
+    cmd->add_option("--waivers", o->waivers, "Waiver file (YAML) to apply to the new judgement")
+        ->check(CLI::ExistingFile);
     cmd->callback([&ctx, o]() { ctx.exit_code = run_evaluate(ctx, *o); });
 }
 

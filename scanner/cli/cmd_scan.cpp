@@ -32,6 +32,7 @@ struct ScanOptions {
     double rate = 0;
     std::string fail_on = "low";
     std::string as_of;
+    std::string waivers;
 };
 
 // Targets from --targets and --target, each checked against the scope before
@@ -93,6 +94,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
                                      fmt::join(core::starttls_protocols(), ", "), o.starttls));
 
     const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    const auto waivers = ctx.load_waivers(o.waivers, profiles);
     std::vector<std::string> scope_entries;
     auto targets = collect_targets(o, scope_entries);
 
@@ -133,6 +135,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     }
     report.targets = scanner::observe(*plan, ctx.probes, observe);
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
+    if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
     return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
 }
@@ -168,6 +171,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
     cmd->add_option("--as-of", o->as_of, "Judge dated rules and certificate dates as of this ISO 8601 time");
+    cmd->add_option("--waivers", o->waivers,
+                    "Waiver file (YAML): failed results it covers are reported as waived until it expires; "
+                    "checked before anything is sent")
+        ->check(CLI::ExistingFile);
     cmd->callback([&ctx, o]() { ctx.exit_code = run_scan(ctx, *o); });
 }
 

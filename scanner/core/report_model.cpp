@@ -1,5 +1,7 @@
 #include "scanner/core/report_model.hpp"
 
+#include <utility>
+
 namespace conformscan::core {
 
 namespace {
@@ -14,6 +16,17 @@ nlohmann::json empty_counts() {
 void bump(nlohmann::json& counts, Status s) {
     auto& v = counts[std::string(to_string(s))];
     v = v.get<int>() + 1;
+}
+
+// The conformance score of some counts: passed (and waived) over judged, in
+// percent, with waived results counted as passing and as failing; null when
+// nothing was judged. Errors and not-applicable results are not judged.
+std::pair<nlohmann::json, nlohmann::json> scores(const nlohmann::json& c) {
+    const int pass = c["pass"].get<int>();
+    const int waived = c["waived"].get<int>();
+    const int judged = pass + c["fail"].get<int>() + waived;
+    if (judged == 0) return {nullptr, nullptr};
+    return {static_cast<double>(pass + waived) * 100.0 / judged, static_cast<double>(pass) * 100.0 / judged};
 }
 
 }  // namespace
@@ -52,14 +65,17 @@ nlohmann::json summarize(const ScanReport& report) {
     int incomplete_targets = 0;
     for (auto& [_, c] : per_target.items())
         if (c["error"].get<int>() > 0) ++incomplete_targets;
-    const int judged = totals["pass"].get<int>() + totals["fail"].get<int>() + totals["waived"].get<int>();
-    nlohmann::json score = nullptr;
-    if (judged > 0)
-        score = static_cast<double>(totals["pass"].get<int>() + totals["waived"].get<int>()) * 100.0 / judged;
+    for (auto& [_, c] : per_profile.items()) {
+        auto [with, without] = scores(c);
+        c["conformance_percent"] = with;
+        c["conformance_percent_without_waivers"] = without;
+    }
+    auto [score, score_without] = scores(totals);
     return {{"results", totals},
             {"failed_by_severity", failed_by_severity},
             {"targets", {{"total", report.targets.size()}, {"incomplete", incomplete_targets}}},
             {"conformance_percent", score},
+            {"conformance_percent_without_waivers", score_without},
             {"per_target", per_target},
             {"per_profile", per_profile},
             {"per_clause", per_clause},

@@ -36,6 +36,9 @@ struct ScanReport {
     nlohmann::json options = nlohmann::json::object();
     std::vector<TargetRecord> targets;
     std::vector<RuleResult> results;
+    // The waiver file applied (scanner::apply_waivers): file, sha256, as_of,
+    // active / expired / unused waivers. Null without --waivers.
+    nlohmann::json waivers;
 };
 
 // Counts by status overall, per target, per profile, per severity of failures,

@@ -96,6 +96,7 @@ void to_json(Json& j, const RuleResult& r) {
     if (!r.plane.empty()) j["plane"] = r.plane;
     if (!r.cwe.empty()) j["cwe"] = r.cwe;
     if (!r.cve.empty()) j["cve"] = r.cve;
+    if (!r.waiver.is_null()) j["waiver"] = r.waiver;
 }
 
 void from_json(const Json& j, RuleResult& r) {
@@ -118,6 +119,7 @@ void from_json(const Json& j, RuleResult& r) {
     r.guideline = j.value("guideline", Guideline{});
     r.cwe = j.value("cwe", std::vector<std::string>{});
     r.cve = j.value("cve", std::vector<std::string>{});
+    r.waiver = j.value("waiver", Json());
 }
 
 }  // namespace conformscan::core

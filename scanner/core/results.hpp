@@ -69,6 +69,10 @@ struct RuleResult {
     Guideline guideline;
     std::vector<std::string> cwe;
     std::vector<std::string> cve;
+    // The waiver that turned a fail or error into `waived` (with its
+    // real_status), or a note of an expired waiver that no longer applies;
+    // null when no waiver concerns the result (scanner/waivers.hpp).
+    Json waiver;
 };
 
 void to_json(Json& j, const Reference& r);
