@@ -8,6 +8,7 @@
 
 #include "conformscan_version.hpp"
 #include "scanner/cli/app_context.hpp"
+#include "scanner/discovery.hpp"
 #include "scanner/engine.hpp"
 #include "scanner/inventory.hpp"
 
@@ -113,17 +114,23 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
                       {"fail_on", o.fail_on}};
     if (!o.inventory.empty()) report.options["inventory"] = o.inventory;
 
-    auto plan = scanner::make_plan(targets, profiles, ctx.checks, ctx.probes, report.as_of);
-    if (!plan) throw UsageError(plan.error().describe());
-    spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
-                 profiles.size());
-
     scanner::ObserveOptions observe;
     observe.concurrency = o.concurrency;
     observe.probe.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     observe.probe.ca_file = o.ca_file;
     observe.probe.limiter = std::make_shared<core::ConnectionLimiter>(o.max_conn_per_host, o.rate);
     observe.resolve = [](core::Target& t) { return scanner::resolve_target(t); };
+
+    // service: auto lines: identify what answers before planning (scanner/discovery.hpp).
+    auto discovery = scanner::discover_services(std::move(targets), ctx.probes, observe);
+    if (!discovery) throw UsageError(discovery.error().describe());
+    if (discovery->summary.value("swept", 0) > 0) report.options["service_auto"] = discovery->summary;
+
+    auto plan = scanner::make_plan(discovery->targets, profiles, ctx.checks, ctx.probes, report.as_of);
+    if (!plan) throw UsageError(plan.error().describe());
+    scanner::reuse_discovery(*plan, *discovery);
+    spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
+                 profiles.size());
     const bool progress = !ctx.quiet && ::isatty(STDERR_FILENO) != 0;
     if (progress) {
         observe.on_progress = [](std::size_t done, std::size_t total, const core::Target& t) {
