@@ -220,6 +220,33 @@ class CleartextTest(labtest.LabTestCase):
         self.assertEqual(r[0]["evidence"]["observed"]["declared"], [18640, 18641, 18642])
 
 
+class MailGreetingTest(labtest.LabTestCase):
+    """SMTP, IMAP, POP3 and FTP greetings and their STARTTLS offers, from the starttls part's servers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.part = cls.lab.part("starttls")  # skips when that part is not started
+
+    def test_greetings_and_starttls_offers(self):
+        names = ("smtp", "imap", "pop3", "ftp")
+        path = self.tmpdir("mail") / "inventory.yaml"
+        lines = ['scope:', '  allow: ["127.0.0.1/32"]', "targets:"]
+        for n in names:
+            lines.append(f"  - {{host: 127.0.0.1, port: {self.part[n]['port']}, service: tcp}}")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result, report = self.scan("mail", "--targets", path, "--profile", PROFILE)
+        self.assertReport(result, report)
+        facts = {t["port"]: t["facts"]["tcp"]["data"] for t in report["targets"]}
+        for n in names:
+            f = facts[self.part[n]["port"]]
+            # What a client sees first: 220 for SMTP and FTP, * OK for IMAP, +OK for POP3.
+            greeting = raw_greeting("127.0.0.1", self.part[n]["port"]).decode("latin-1")
+            self.assertEqual(f["evidence"][:3], greeting[:3], f)
+            self.assertEqual(f["service"], n, f)
+            self.assertTrue(f["tls_offered"], f)
+
+
 class ServiceAutoTest(labtest.LabTestCase):
     @classmethod
     def setUpClass(cls):
