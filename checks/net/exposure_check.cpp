@@ -81,7 +81,9 @@ void register_exposure_check(core::CheckRegistry& registry) {
         "open "
         "that the inventory does not declare for that host: the ports of every inventory target on the host, "
         "the `open_ports` of those entries, and `also_allowed`. Each unexpected port is reported with the "
-        "service identified on it and the bytes that identified it.";
+        "service identified on it and the bytes that identified it. Every target of a host gets the same "
+        "verdict (one sweep, shared); give the rule an applies_to (a tag, a port) to judge it on one target per "
+        "host.";
     c.facts = {"port_sweep"};
     std::vector<int> defaults(default_sweep_ports().begin(), default_sweep_ports().end());
     c.params = {

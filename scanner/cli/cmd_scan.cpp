@@ -153,7 +153,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                     fmt::format("Profile: a file, a catalogue ref (itu-t/x509-certificates) or an id; "
                                 "repeat for several (default {})", kDefaultProfile));
     cmd->add_option("-t,--target", o->targets, "Target HOST:PORT[/SERVICE]; IPv6 as [::1]:443; repeatable");
-    cmd->add_option("--targets", o->inventory, "Inventory YAML file: scope and targets")->check(CLI::ExistingFile);
+    cmd->add_option("--targets", o->inventory,
+                    "Inventory YAML file: scope and targets (service: auto lines sweep a CIDR of at most 256 "
+                    "addresses and scan what answers; open_ports declares ports expected open on a host)")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--sni", o->sni, "Server name for SNI and certificate matching (for --target)");
     cmd->add_option("--service", o->service, "Service of --target targets when not given in the spec")
         ->capture_default_str();
