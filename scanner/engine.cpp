@@ -1,10 +1,14 @@
 #include "scanner/engine.hpp"
 
+#include "scanner/discovery.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -39,6 +43,15 @@ std::string not_applicable_reason(const core::Rule& rule, const core::Target& ta
 }
 
 namespace {
+
+// service: auto targets: a rule whose probes do not fit the identified service
+// is not applicable (scanner/discovery.hpp).
+std::string auto_reason(const core::CheckDescriptor& check, const core::Rule& rule, const core::Target& target) {
+    if (!target.auto_service) return {};
+    for (const auto& probe : check.needed_probes(rule.params))
+        if (auto why = auto_fit_reason(probe, target); !why.empty()) return why;
+    return {};
+}
 
 // Adds every dependency and orders the probes so that each runs after the
 // probes it reads (depth-first; a dependency cycle is a registry bug).
@@ -81,6 +94,7 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
                     return core::make_error("plan", fmt::format("rule {} uses unknown check type '{}'", rule.id, rule.check),
                                             rule.defined_in);
                 if (!not_applicable_reason(rule, target, as_of).empty()) continue;
+                if (!auto_reason(*check, rule, target).empty()) continue;
                 for (auto& p : check->needed_probes(rule.params)) {
                     if (probes.find(p) == nullptr)
                         return core::make_error("plan",
@@ -119,8 +133,37 @@ core::ProbeRecord run_guarded(const core::ProbeDescriptor& probe, const core::Ta
     return record;
 }
 
+// Records of per-host probes (ProbeDescriptor::per_host), shared by every
+// target on the host: the first target to need one runs it, the others wait
+// for its record. Keyed by probe, address and inputs.
+class HostRuns {
+public:
+    core::ProbeRecord get(const std::string& key, const std::function<core::ProbeRecord()>& run) {
+        std::promise<core::ProbeRecord> promise;
+        std::shared_future<core::ProbeRecord> future;
+        bool mine = false;
+        {
+            std::lock_guard lock(m_mutex);
+            auto it = m_runs.find(key);
+            if (it == m_runs.end()) {
+                future = promise.get_future().share();
+                m_runs.emplace(key, future);
+                mine = true;
+            } else {
+                future = it->second;
+            }
+        }
+        if (mine) promise.set_value(run());  // run() is run_guarded: it does not throw
+        return future.get();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::map<std::string, std::shared_future<core::ProbeRecord>> m_runs;
+};
+
 core::TargetRecord observe_target(const PlannedTarget& planned, const core::ProbeRegistry& probes,
-                                  const ObserveOptions& options) {
+                                  const ObserveOptions& options, HostRuns& host_runs) {
     core::TargetRecord out{planned.target, {}};
     if (options.resolve) {
         core::Result<void> resolved = core::make_error("resolve", "not resolved");
@@ -137,7 +180,10 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
     }
     auto probe_options = options.probe;
     probe_options.planned_probes = planned.probes;
+    // Records observed before the plan ran (service: auto discovery) are kept, not observed again.
+    for (const auto& [name, record] : planned.observed.records()) out.facts.put(record);
     for (const auto& name : planned.probes) {
+        if (out.facts.get(name) != nullptr) continue;
         const auto* probe = probes.find(name);
         if (probe == nullptr) {
             out.facts.put(core::ProbeRecord::failure(name, "no such probe"));
@@ -147,7 +193,14 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
         const auto& limiter = options.probe.limiter;
         const std::size_t before = limiter ? limiter->connections(out.target.id) : 0;
         probe_options.inputs = planned.inputs.value(name, core::Json::object());
-        auto record = run_guarded(*probe, out.target, probe_options, out.facts);
+        core::ProbeRecord record;
+        if (probe->per_host) {
+            const auto& address = out.target.address.empty() ? out.target.host : out.target.address;
+            const auto key = fmt::format("{}|{}|{}", name, address, probe_options.inputs.dump());
+            record = host_runs.get(key, [&] { return run_guarded(*probe, out.target, probe_options, out.facts); });
+        } else {
+            record = run_guarded(*probe, out.target, probe_options, out.facts);
+        }
         if (limiter) record.connections = limiter->connections(out.target.id) - before;
         if (record.status == core::ProbeStatus::error)
             spdlog::info("{}: {} probe could not observe: {}", out.target.id, name, record.error);
@@ -165,11 +218,12 @@ std::vector<core::TargetRecord> observe(const Plan& plan, const core::ProbeRegis
     std::atomic<std::size_t> next{0};
     std::size_t done = 0;
     std::mutex progress_mutex;
+    HostRuns host_runs;
     auto worker = [&]() {
         for (;;) {
             const std::size_t i = next.fetch_add(1);
             if (i >= total) return;
-            records[i] = observe_target(plan.targets[i], probes, options);
+            records[i] = observe_target(plan.targets[i], probes, options, host_runs);
             std::lock_guard lock(progress_mutex);
             ++done;
             if (options.on_progress) options.on_progress(done, total, records[i].target);
@@ -232,6 +286,8 @@ std::vector<core::RuleResult> judge(const std::vector<core::TargetRecord>& targe
                     outcome = Outcome::not_applicable(std::move(why));
                 } else if (const auto* check = checks.find(rule.check); check == nullptr) {
                     outcome = Outcome::error(fmt::format("check type '{}' is not in this build", rule.check));
+                } else if (auto unfit = auto_reason(*check, rule, record.target); !unfit.empty()) {
+                    outcome = Outcome::not_applicable(std::move(unfit));
                 } else {
                     outcome = judge_one(rule, *check, record, as_of);
                 }

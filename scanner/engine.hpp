@@ -19,6 +19,7 @@ struct PlannedTarget {
     core::Target target;
     std::vector<std::string> probes;  // each runs once, whatever the number of profiles
     core::Json inputs = core::Json::object();  // {"probe": {...}}: merged CheckDescriptor::probe_inputs
+    core::FactSet observed;  // records taken before the plan (service: auto discovery); not observed again
 };
 
 struct Plan {

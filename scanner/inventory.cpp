@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -27,8 +28,12 @@ constexpr std::size_t kMaxTargets = 65536;
 const std::vector<std::string_view> kTopKeys = {"scope", "defaults", "targets"};
 const std::vector<std::string_view> kScopeKeys = {"allow"};
 const std::vector<std::string_view> kDefaultKeys = {"service", "port", "ports", "sni", "tags", "starttls"};
-const std::vector<std::string_view> kTargetKeys = {"name",  "host",    "cidr", "port", "ports",
-                                                   "service", "sni", "tags", "starttls"};
+const std::vector<std::string_view> kTargetKeys = {"name", "host", "cidr",     "port",      "ports",
+                                                   "service", "sni", "tags", "starttls", "open_ports"};
+// service: auto lines probe every address and port they expand to, with
+// identification dialogs: a smaller bound than for listed targets.
+constexpr int kMaxAutoHostBits = 8;           // 256 addresses
+constexpr std::size_t kMaxAutoPairs = 4096;   // addresses x ports per line
 
 bool is_service_word(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -155,7 +160,14 @@ public:
         : m_ctx(ctx), m_scope(scope), m_defaults(std::move(defaults)) {}
 
     core::Result<void> add(const YAML::Node& node, const YAML::Mark& fallback, std::size_t index);
-    std::vector<core::Target> take() { return std::move(m_targets); }
+    // The targets, each with the ports declared open on its host (net.exposed_services).
+    std::vector<core::Target> take() {
+        for (auto& t : m_targets) {
+            const auto& open = m_host_open[t.host];
+            t.declared_open.assign(open.begin(), open.end());
+        }
+        return std::move(m_targets);
+    }
 
 private:
     core::Result<void> emit(const core::Target& base, const std::string& host,
@@ -166,6 +178,8 @@ private:
     Settings m_defaults;
     std::vector<core::Target> m_targets;
     std::map<std::string, std::string> m_seen;  // id -> where
+    std::map<std::string, std::set<std::uint16_t>> m_host_open;  // host -> ports declared open
+    std::vector<std::uint16_t> m_open_ports;  // the current entry's open_ports
 };
 
 core::Result<void> Builder::add(const YAML::Node& node, const YAML::Mark& fallback, std::size_t index) {
@@ -174,6 +188,12 @@ core::Result<void> Builder::add(const YAML::Node& node, const YAML::Mark& fallba
     Settings s = m_defaults;
     if (auto r = read_settings(m_ctx, *f, s); !r) return r.error();
     if (s.ports.empty()) return f->missing(m_ctx, "port", "port: N or ports: [N, ...] (or defaults.ports)");
+    m_open_ports.clear();
+    if (const auto* open = f->find("open_ports")) {
+        auto v = yaml::to_int_list(m_ctx, open->value, Fields::mark_of(*open), f->path_of("open_ports"), 1, 65535);
+        if (!v) return v.error();
+        for (auto p : *v) m_open_ports.push_back(static_cast<std::uint16_t>(p));
+    }
     core::Target base;
     if (auto r = f->optional_string(m_ctx, "name", base.name); !r) return r.error();
     base.service = s.service.empty() ? "tls" : s.service;
@@ -201,8 +221,29 @@ core::Result<void> Builder::add(const YAML::Node& node, const YAML::Mark& fallba
     if (!text) return text.error();
     auto block = Cidr::parse(*text);
     if (!block) return m_ctx.error(mark, f->path_of("cidr"), block.error().message);
+    const bool is_auto = base.service == "auto";
+    if (is_auto && (block->v6 ? 128 : 32) - block->prefix > kMaxAutoHostBits)
+        return m_ctx.error(mark, f->path_of("cidr"),
+                           fmt::format("{} is too large for service: auto: at most {} addresses (/{} for IPv4, "
+                                       "/{} for IPv6) are swept per line",
+                                       block->text, 1 << kMaxAutoHostBits, 32 - kMaxAutoHostBits,
+                                       128 - kMaxAutoHostBits));
     auto addresses = expand(*block);
     if (!addresses) return m_ctx.error(mark, f->path_of("cidr"), addresses.error().message);
+    if (is_auto) {
+        if (addresses->size() * s.ports.size() > kMaxAutoPairs)
+            return m_ctx.error(mark, f->path_of("cidr"),
+                               fmt::format("{} addresses x {} ports is more than the {} address:port pairs a "
+                                           "service: auto line may sweep",
+                                           addresses->size(), s.ports.size(), kMaxAutoPairs));
+        // The whole block must be in scope before anything is swept.
+        for (const auto& address : *addresses)
+            if (!m_scope.allows_host(address))
+                return m_ctx.error(mark, f->path_of("cidr"),
+                                   fmt::format("{} is not inside scope.allow [{}] ({} is outside); nothing was "
+                                               "scanned",
+                                               block->text, fmt::join(m_scope.entries(), ", "), address));
+    }
     for (const auto& address : *addresses)
         if (auto r = emit(base, address, s.ports, mark); !r) return r;
     return {};
@@ -216,6 +257,10 @@ core::Result<void> Builder::emit(const core::Target& base, const std::string& ho
             mark, "",
             fmt::format("target {} is outside scope.allow [{}]; nothing was scanned",
                         core::make_target_id(host, ports.front()), fmt::join(m_scope.entries(), ", ")));
+    auto& declared = m_host_open[host];
+    declared.insert(m_open_ports.begin(), m_open_ports.end());
+    // A listed port is a declared one; the ports of an auto line are only candidates.
+    if (base.service != "auto") declared.insert(ports.begin(), ports.end());
     for (auto port : ports) {
         core::Target t = base;
         t.host = host;

@@ -48,7 +48,10 @@ struct Inventory {
 
 // Reads a targets file. Refused with file:line:column: unknown keys, bad
 // hosts/ports/CIDRs, a missing scope.allow, a target outside the scope, a CIDR
-// larger than 4096 addresses.
+// larger than 4096 addresses; for `service: auto` lines, a CIDR larger than
+// 256 addresses (/24), more than 4096 address:port pairs, or any address of
+// the block outside the scope. Each target's declared_open is the union of
+// the ports listed for its host and the `open_ports` of those entries.
 core::Result<Inventory> load_inventory(const std::filesystem::path& file);
 
 // "host:port[/service]", "[2001:db8::1]:443/https". Service defaults to

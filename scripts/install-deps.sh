@@ -12,7 +12,7 @@ PACKAGES=(
   lighttpd lighttpd-mod-gnutls gnutls-bin
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   vsftpd postgresql mariadb-server slapd prosody postfix
-  openssh-server openssh-client snmpd snmp socat inetutils-telnetd curl
+  openssh-server openssh-client snmpd snmp socat inetutils-telnetd inetutils-inetd tftpd-hpa curl
 )
 
 missing=()
@@ -52,8 +52,11 @@ for p in "${missing[@]}"; do
   case "$p" in
     dovecot-core) unit=dovecot ;;
     mariadb-server) unit=mariadb ;;
-    vsftpd | postgresql | slapd | prosody | postfix | snmpd) unit=$p ;;
+    vsftpd | postgresql | slapd | prosody | postfix | snmpd | tftpd-hpa) unit=$p ;;
     openssh-server) unit=ssh ;;
+    # The lab's telnetd runs under an inetd of its own (tests/lab/parts/cleartext.sh);
+    # the system's would serve /etc/inetd.conf on every interface.
+    inetutils-inetd) unit=inetutils-inetd ;;
     *) continue ;;
   esac
   systemctl disable --quiet "$unit" 2>/dev/null || update-rc.d "$unit" disable >/dev/null 2>&1 || true

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/net/cleartext_checks.hpp"
 #include "checks/net/tcp_facts.hpp"
 
 namespace conformscan::checks::net {
@@ -108,6 +109,8 @@ void register_net_checks(core::CheckRegistry& registry) {
     closed.examples = {"{}", "{allow_filtered: false}"};
     closed.evaluate = guarded(evaluate_port_closed);
     core::must_add(registry, std::move(closed));
+
+    register_cleartext_checks(registry);
 }
 
 }  // namespace conformscan::checks::net

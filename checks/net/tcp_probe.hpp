@@ -5,6 +5,7 @@
 
 namespace conformscan::checks::net {
 
+// Registers `tcp` and the family's per-host `port_sweep` (sweep_probe.hpp) and `tftp` (tftp_probe.hpp).
 void register_tcp_probe(core::ProbeRegistry& registry);
 
 }  // namespace conformscan::checks::net

@@ -8,6 +8,7 @@
 
 #include "conformscan_version.hpp"
 #include "scanner/cli/app_context.hpp"
+#include "scanner/discovery.hpp"
 #include "scanner/engine.hpp"
 #include "scanner/inventory.hpp"
 
@@ -115,17 +116,23 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
                       {"fail_on", o.fail_on}};
     if (!o.inventory.empty()) report.options["inventory"] = o.inventory;
 
-    auto plan = scanner::make_plan(targets, profiles, ctx.checks, ctx.probes, report.as_of);
-    if (!plan) throw UsageError(plan.error().describe());
-    spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
-                 profiles.size());
-
     scanner::ObserveOptions observe;
     observe.concurrency = o.concurrency;
     observe.probe.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     observe.probe.ca_file = o.ca_file;
     observe.probe.limiter = std::make_shared<core::ConnectionLimiter>(o.max_conn_per_host, o.rate);
     observe.resolve = [](core::Target& t) { return scanner::resolve_target(t); };
+
+    // service: auto lines: identify what answers before planning (scanner/discovery.hpp).
+    auto discovery = scanner::discover_services(std::move(targets), ctx.probes, observe);
+    if (!discovery) throw UsageError(discovery.error().describe());
+    if (discovery->summary.value("swept", 0) > 0) report.options["service_auto"] = discovery->summary;
+
+    auto plan = scanner::make_plan(discovery->targets, profiles, ctx.checks, ctx.probes, report.as_of);
+    if (!plan) throw UsageError(plan.error().describe());
+    scanner::reuse_discovery(*plan, *discovery);
+    spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
+                 profiles.size());
     const bool progress = !ctx.quiet && ::isatty(STDERR_FILENO) != 0;
     if (progress) {
         observe.on_progress = [](std::size_t done, std::size_t total, const core::Target& t) {
@@ -149,7 +156,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                     fmt::format("Profile: a file, a catalogue ref (itu-t/x509-certificates) or an id; "
                                 "repeat for several (default {})", kDefaultProfile));
     cmd->add_option("-t,--target", o->targets, "Target HOST:PORT[/SERVICE]; IPv6 as [::1]:443; repeatable");
-    cmd->add_option("--targets", o->inventory, "Inventory YAML file: scope and targets")->check(CLI::ExistingFile);
+    cmd->add_option("--targets", o->inventory,
+                    "Inventory YAML file: scope and targets (service: auto lines sweep a CIDR of at most 256 "
+                    "addresses and scan what answers; open_ports declares ports expected open on a host)")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--sni", o->sni, "Server name for SNI and certificate matching (for --target)");
     cmd->add_option("--service", o->service, "Service of --target targets when not given in the spec")
         ->capture_default_str();

@@ -90,6 +90,10 @@ struct ProbeDescriptor {
     // error for any transport outcome it cannot observe through; the engine
     // also guards against exceptions.
     std::function<ProbeRecord(const Target&, const ProbeOptions&, const FactSet& earlier)> run;
+    // Observes the target's host rather than its port (a port sweep): the
+    // engine runs it once per (address, inputs) and gives every target on that
+    // host the same record, however many targets share it.
+    bool per_host = false;
 };
 
 class CheckRegistry {

@@ -31,6 +31,9 @@ void to_json(nlohmann::json& j, const Target& t) {
     j = nlohmann::json{{"id", t.id},           {"name", t.name}, {"host", t.host},
                        {"address", t.address}, {"port", t.port}, {"service", t.service},
                        {"sni", t.sni},         {"tags", t.tags},       {"starttls", t.starttls}};
+    // Only when set: reports of targets without them keep their form.
+    if (!t.declared_open.empty()) j["declared_open"] = t.declared_open;
+    if (t.auto_service) j["auto_service"] = true;
 }
 
 void from_json(const nlohmann::json& j, Target& t) {
@@ -46,6 +49,8 @@ void from_json(const nlohmann::json& j, Target& t) {
     t.tags = j.value("tags", std::vector<std::string>{});
     // Reports written before STARTTLS existed have no key: those scans spoke TLS at once.
     t.starttls = j.value("starttls", "");
+    t.declared_open = j.value("declared_open", std::vector<std::uint16_t>{});
+    t.auto_service = j.value("auto_service", false);
 }
 
 }  // namespace conformscan::core

@@ -20,6 +20,13 @@ struct Target {
     std::string sni;      // name sent in SNI and matched against the certificate; may be empty
     std::vector<std::string> tags;
     std::string starttls;  // plaintext protocol upgraded before TLS (smtp, imap, ...); empty: TLS from the first byte
+    // Ports the inventory declares open on this host: every inventory target's
+    // port on the host and its entries' `open_ports`, sorted (net.exposed_services).
+    // Empty: nothing declared beyond this target's own port.
+    std::vector<std::uint16_t> declared_open;
+    // From a `service: auto` inventory line: `service` was identified by the
+    // tcp probe, and only the probes that fit it run (scanner/discovery.hpp).
+    bool auto_service = false;
 
     // The name the certificate must match: the SNI name, else the host as written.
     [[nodiscard]] const std::string& expected_name() const { return sni.empty() ? host : sni; }

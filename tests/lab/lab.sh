@@ -12,8 +12,8 @@
 # named parts ("core" is the endpoint table below); by default all of them.
 # Parts' endpoints are listed in endpoints.json under "parts": {NAME: [...]}.
 #
-# Every server binds 127.0.0.1 (and the good nginx one also ::1), never any
-# other address. Nothing here resolves a name: demo.test is only ever an SNI
+# Every server binds 127.0.0.1 (and the good nginx one also ::1; the cleartext
+# part also 127.0.0.2, a second loopback "host"), never any other address. Nothing here resolves a name: demo.test is only ever an SNI
 # value and a SAN.
 #
 # Endpoints (all leaves carry SAN DNS:demo.test and are sent with the lab
@@ -712,7 +712,7 @@ do_verify() {
     # Nothing of a part's may listen on any address but loopback.
     if started "$part"; then
       for port in $("${part}_ports"); do
-        if listeners_on "$port" | grep -vqE "^(127\.0\.0\.1|\[::1\]):$port\$"; then
+        if listeners_on "$port" | grep -vqE "^(127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\]):$port\$"; then
           log "FAIL $part: port $port is bound beyond loopback: $(listeners_on "$port" | tr '\n' ' ')"
           bad=1
         fi

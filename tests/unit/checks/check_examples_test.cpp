@@ -69,6 +69,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "fact.at_least",         "fact.at_most",           "fact.forbid",              "fact.matches",
         "fact.require",
         "http.cookies",          "http.headers",           "http.hsts",                "http.redirect_to_https",
+        "net.cleartext_management", "net.exposed_services", "net.ftp_auth_tls",
         "net.port_closed",        "net.port_open",            "tls.certificate.hostname",
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",

@@ -44,6 +44,22 @@ TEST(LoadInventory, ExpandsHostsIpv6AndCidrs) {
     EXPECT_EQ(r->targets[7].port, 443);  // defaults.ports
 }
 
+TEST(LoadInventory, AutoLinesAndDeclaredOpenPorts) {
+    auto r = load_inventory(kInventory / "auto_and_open_ports.yaml");
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    std::vector<std::string> ids;
+    for (const auto& t : r->targets) ids.push_back(t.id);
+    EXPECT_EQ(ids, (std::vector<std::string>{"127.0.0.2:443", "127.0.0.2:8443", "127.0.0.1:23", "127.0.0.1:80",
+                                             "127.0.0.2:23", "127.0.0.2:80"}));
+    // 127.0.0.2: the listed ports, open_ports of both lines naming it; an auto line's ports are not declared.
+    const std::vector<std::uint16_t> host2{22, 161, 443, 8443};
+    EXPECT_EQ(r->targets[0].declared_open, host2);
+    EXPECT_EQ(r->targets[1].declared_open, host2);
+    EXPECT_EQ(r->targets[4].declared_open, host2);
+    EXPECT_EQ(r->targets[2].declared_open, (std::vector<std::uint16_t>{161}));
+    EXPECT_EQ(r->targets[2].service, "auto");
+}
+
 TEST(LoadInventory, LargestCidrIsExpanded) {
     auto r = load_inventory(kInventory / "cidr_largest.yaml");
     ASSERT_TRUE(r.ok()) << r.error().describe();
@@ -90,7 +106,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_port.yaml", 4, 29, "targets[0].port: expected 1..65535; got 70000"},
         BadCase{"bad_service.yaml", 4, 43, "targets[0].service: expected a service name"},
         BadCase{"numeric_name.yaml", 4, 12, "expected an IP address or a DNS host name; got '127.1'"},
-        BadCase{"bad_scope_entry.yaml", 2, 24, "scope entry 'w*w.lab.test': '*' may only start a pattern"}),
+        BadCase{"bad_scope_entry.yaml", 2, 24, "scope entry 'w*w.lab.test': '*' may only start a pattern"},
+        BadCase{"auto_too_large.yaml", 4, 12,
+                "targets[0].cidr: 127.0.0.0/23 is too large for service: auto: at most 256 addresses"},
+        BadCase{"auto_too_many_pairs.yaml", 4, 12, "254 addresses x 17 ports is more than the 4096"},
+        BadCase{"auto_out_of_scope.yaml", 4, 12,
+                "targets[0].cidr: 127.0.0.0/29 is not inside scope.allow [127.0.0.0/30] (127.0.0.4 is outside)"}),
     [](const auto& param_info) {
         std::string name = param_info.param.file;
         return name.substr(0, name.find('.'));

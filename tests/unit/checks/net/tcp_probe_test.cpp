@@ -59,6 +59,40 @@ TEST(TcpProbe, CapturesAVolunteeredBanner) {
     EXPECT_LT(record.duration_ms, 700);
 }
 
+TEST(TcpProbe, IdentifiesFromTheGreetingWithoutSendingAByte) {
+    LoopbackListener listener(std::string("\xff\xfd\x18\xff\xfb\x01", 6));
+    ASSERT_NE(listener.port(), 0);
+    core::ProbeOptions options;
+    options.timeout = 1500ms;
+    const auto facts = facts_of(run_probe(loopback_target(listener.port()), options));
+    EXPECT_EQ(facts.service, "telnet");
+    EXPECT_EQ(facts.identified_by, "greeting");
+    EXPECT_EQ(facts.capabilities, (std::vector<std::string>{"DO TERMINAL-TYPE", "WILL ECHO"}));
+    ASSERT_TRUE(facts.tls_offered.has_value());
+    EXPECT_FALSE(*facts.tls_offered);
+}
+
+TEST(TcpProbe, NudgesASilentPortOnlyWhenAsked) {
+    core::ProbeOptions options;
+    options.timeout = 300ms;
+    {
+        LoopbackListener listener("");
+        const auto facts = facts_of(run_probe(loopback_target(listener.port()), options));
+        EXPECT_EQ(facts.service, "silent");
+        EXPECT_EQ(facts.identified_by, "greeting");
+    }
+    {
+        // The listener accepts one connection and never answers: the first
+        // nudge (a ClientHello) goes unanswered, the next cannot connect.
+        LoopbackListener listener("");
+        options.inputs = {{"identify", true}};
+        const auto facts = facts_of(run_probe(loopback_target(listener.port()), options));
+        EXPECT_EQ(facts.service, "silent");
+        EXPECT_EQ(facts.identified_by, "nudges");
+        EXPECT_FALSE(facts.tls_offered.has_value());
+    }
+}
+
 TEST(TcpProbe, BoundsTheBannerByMaxBannerBytes) {
     LoopbackListener listener(std::string(4000, 'x'));
     ASSERT_NE(listener.port(), 0);
