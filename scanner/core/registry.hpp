@@ -90,6 +90,10 @@ struct ProbeDescriptor {
     // error for any transport outcome it cannot observe through; the engine
     // also guards against exceptions.
     std::function<ProbeRecord(const Target&, const ProbeOptions&, const FactSet& earlier)> run;
+    // What the probe speaks; the engine runs it only on targets whose
+    // service has this transport (core::service_transport) and gives the
+    // others an error record saying so.
+    Transport transport = Transport::tcp;
 };
 
 class CheckRegistry {
