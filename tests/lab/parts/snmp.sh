@@ -55,7 +55,7 @@ snmp_start() {
     mkdir -p "$d/persist"
     snmp_conf "$name" "$port" >"$d/snmpd.conf"
     # MIBS/MIBDIRS: Debian ships no standard MIBs; loading none keeps the log quiet.
-    SNMP_PERSISTENT_DIR="$d/persist" MIBS= MIBDIRS="$DIR/snmp/mibs" \
+    SNMP_PERSISTENT_DIR="$d/persist" MIBS='' MIBDIRS="$DIR/snmp/mibs" \
       setsid snmpd -f -C -c "$d/snmpd.conf" -I -smux -Lf "$d/snmpd.log" -p "$d/snmpd.pid" \
       </dev/null >>"$DIR/logs/$name.log" 2>&1 &
     record_pid "$name" $!
@@ -67,7 +67,7 @@ snmp_start() {
 
 # snmp_get ARGS...: snmpget's value of sysDescr.0 on loopback, one try of 1 s; "" when silent.
 snmp_get() {
-  MIBS= MIBDIRS="$DIR/snmp/mibs" timeout 10 snmpget -t 1 -r 0 -Ovq "$@" 1.3.6.1.2.1.1.1.0 2>/dev/null || true
+  MIBS='' MIBDIRS="$DIR/snmp/mibs" timeout 10 snmpget -t 1 -r 0 -Ovq "$@" 1.3.6.1.2.1.1.1.0 2>/dev/null || true
 }
 
 snmp_verify() {
@@ -93,10 +93,10 @@ snmp_verify() {
   [ -z "$out" ] || fail "18623 answers"
   # No agent of ours may hold a TCP port (SMUX, AgentX).
   local pid
-  for pid in $(awk '$1 ~ /^snmp-/ {print $2}' "$DIR/pids"); do
+  while read -r _ pid; do
     if ss -Hltnp 2>/dev/null | grep -q "pid=$pid,"; then fail "snmpd pid $pid listens on TCP"; fi
-  done
-  [ $bad = 0 ] && log "ok   snmp (18620-18623): snmpget sees each agent as configured"
+  done < <(grep '^snmp-' "$DIR/pids")
+  if [ $bad = 0 ]; then log "ok   snmp (18620-18623): snmpget sees each agent as configured"; fi
   return $bad
 }
 
