@@ -69,7 +69,10 @@ Outcome evaluate(const core::CheckContext& ctx, const Json& params) {
                 continue;
             }
             std::vector<std::string> names;
-            for (const auto& e : by_version[v]) names.push_back(e.at("community").get<std::string>());
+            for (const auto& e : by_version[v])
+                names.push_back(e.contains("fingerprint")
+                                    ? fmt::format("<masked {}>", e.at("fingerprint").get<std::string>())
+                                    : e.at("community").get<std::string>());
             what.push_back(fmt::format("{} (community {})", v, fmt::join(names, ", ")));
         }
         return Outcome::fail(
