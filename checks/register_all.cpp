@@ -5,6 +5,8 @@
 #include "checks/http/http_probe.hpp"
 #include "checks/net/net_checks.hpp"
 #include "checks/net/tcp_probe.hpp"
+#include "checks/snmp/snmp_checks.hpp"
+#include "checks/snmp/snmp_probe.hpp"
 #include "checks/tls/feature_probe.hpp"
 #include "checks/tls/group_probe.hpp"
 #include "checks/tls/session_checks.hpp"
@@ -22,6 +24,7 @@ namespace conformscan::checks {
 void register_all_probes(core::ProbeRegistry& registry) {
     net::register_tcp_probe(registry);
     http::register_http_probe(registry);
+    snmp::register_snmp_probe(registry);
     tls::register_tls_probe(registry);
     tls::register_version_probe(registry);
     tls::register_suite_probe(registry);
@@ -35,6 +38,7 @@ void register_all_probes(core::ProbeRegistry& registry) {
 void register_all_checks(core::CheckRegistry& registry) {
     net::register_net_checks(registry);
     http::register_http_checks(registry);
+    snmp::register_snmp_checks(registry);
     tls::register_tls_checks(registry);
     core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());

@@ -189,6 +189,12 @@ core::TargetRecord observe_target(const PlannedTarget& planned, const core::Prob
             out.facts.put(core::ProbeRecord::failure(name, "no such probe"));
             continue;
         }
+        if (const auto wanted = core::service_transport(out.target.service); probe->transport != wanted) {
+            out.facts.put(core::ProbeRecord::failure(
+                name, fmt::format("the {} probe speaks {}; service '{}' runs over {}: not run", name,
+                                  core::to_string(probe->transport), out.target.service, core::to_string(wanted))));
+            continue;
+        }
         spdlog::debug("{}: running probe {}", out.target.id, name);
         const auto& limiter = options.probe.limiter;
         const std::size_t before = limiter ? limiter->connections(out.target.id) : 0;

@@ -94,6 +94,10 @@ struct ProbeDescriptor {
     // engine runs it once per (address, inputs) and gives every target on that
     // host the same record, however many targets share it.
     bool per_host = false;
+    // What the probe speaks; the engine runs it only on targets whose
+    // service has this transport (core::service_transport) and gives the
+    // others an error record saying so.
+    Transport transport = Transport::tcp;
 };
 
 class CheckRegistry {

@@ -22,6 +22,15 @@ std::string default_starttls(std::string_view service) {
     return is_starttls_protocol(service) ? std::string(service) : std::string();
 }
 
+std::string_view to_string(Transport t) {
+    return t == Transport::udp ? "udp" : "tcp";
+}
+
+Transport service_transport(std::string_view service) {
+    // snmp: RFC 3417 §3 (UDP port 161).
+    return service == "snmp" ? Transport::udp : Transport::tcp;
+}
+
 std::string make_target_id(const std::string& host, std::uint16_t port) {
     if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
     return fmt::format("{}:{}", host, port);

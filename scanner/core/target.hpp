@@ -41,6 +41,15 @@ const std::vector<std::string_view>& starttls_protocols();
 // else "" (smtps, imaps, https, tls, ...: TLS from the first byte).
 std::string default_starttls(std::string_view service);
 
+// The transport a target's service runs over. Only the services listed in
+// target.cpp are UDP (snmp); every other service is TCP. Probes declare
+// theirs (ProbeDescriptor::transport) and the engine runs a probe only on
+// targets of the same transport, so that no TCP connection goes to a UDP
+// service's port and no datagram to a TCP one.
+enum class Transport { tcp, udp };
+std::string_view to_string(Transport t);
+Transport service_transport(std::string_view service);
+
 // "host:port", bracketing IPv6 literals.
 std::string make_target_id(const std::string& host, std::uint16_t port);
 

@@ -122,9 +122,14 @@ have_ipv6_loopback() {
   [ -r /proc/net/if_inet6 ] && grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6
 }
 
-# Listening sockets on a TCP port, as "LOCAL_ADDR:PORT" lines.
+# Listening sockets on a port, as "LOCAL_ADDR:PORT" lines. PORT is a TCP port
+# number, or N/udp for the UDP sockets bound to N (a part's NAME_ports may
+# list either).
 listeners_on() {
-  ss -Hltn "( sport = :$1 )" 2>/dev/null | awk '{print $4}'
+  case "$1" in
+    */udp) ss -Hlun "( sport = :${1%/udp} )" 2>/dev/null | awk '{print $4}' ;;
+    *) ss -Hltn "( sport = :$1 )" 2>/dev/null | awk '{print $4}' ;;
+  esac
 }
 
 # Seconds since the epoch -> the YYMMDDHHMMSSZ form `openssl ca` takes (UTCTime).
@@ -504,7 +509,7 @@ wait_listening() {
     *) pid=$(awk -v n="$name" '$1 == n {print $2}' "$DIR/pids") ;;
   esac
   for _ in $(seq 100); do
-    if listeners_on "$port" | grep -qxF "$HOST:$port"; then return 0; fi
+    if listeners_on "$port" | grep -qxF "$HOST:${port%/udp}"; then return 0; fi
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
       tail -n 5 "$DIR/logs/$name.log" >&2 2>/dev/null || true
       die "$name ($HOST:$port) exited during start-up (see $DIR/logs/)"
@@ -712,7 +717,7 @@ do_verify() {
     # Nothing of a part's may listen on any address but loopback.
     if started "$part"; then
       for port in $("${part}_ports"); do
-        if listeners_on "$port" | grep -vqE "^(127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\]):$port\$"; then
+        if listeners_on "$port" | grep -vqE "^(127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\]):${port%/udp}\$"; then
           log "FAIL $part: port $port is bound beyond loopback: $(listeners_on "$port" | tr '\n' ' ')"
           bad=1
         fi

@@ -10,6 +10,7 @@
 #include "checks/generic/generic_checks.hpp"
 #include "checks/http/http_checks.hpp"
 #include "checks/net/net_checks.hpp"
+#include "checks/snmp/snmp_checks.hpp"
 #include "checks/tls/session_checks.hpp"
 #include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
@@ -59,6 +60,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::CheckRegistry registry;
     net::register_net_checks(registry);
     http::register_http_checks(registry);
+    snmp::register_snmp_checks(registry);
     tls::register_tls_checks(registry);
     tls::register_session_checks(registry);
     core::must_add(registry, tls::signature_algorithms_check());
@@ -70,7 +72,8 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "fact.require",
         "http.cookies",          "http.headers",           "http.hsts",                "http.redirect_to_https",
         "net.cleartext_management", "net.exposed_services", "net.ftp_auth_tls",
-        "net.port_closed",        "net.port_open",            "tls.certificate.hostname",
+        "net.port_closed",        "net.port_open",
+        "snmp.community",        "snmp.version",          "tls.certificate.hostname",
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",
         "tls.early_data",

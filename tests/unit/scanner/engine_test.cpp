@@ -197,6 +197,38 @@ TEST_F(Fixture, ProbeInputsOfEveryApplicableRuleReachTheProbeMerged) {
     EXPECT_EQ(seen["words"], (core::Json{"public", "private", "cisco"}));
 }
 
+TEST_F(Fixture, ProbesRunOnlyOnTargetsOfTheirTransport) {
+    std::atomic<int> udp_runs{0};
+    core::ProbeDescriptor udp{"datagram", "Datagram", "", {}, {}, [&udp_runs](const core::Target&, const core::ProbeOptions&, const core::FactSet&) {
+                                  ++udp_runs;
+                                  core::ProbeRecord r;
+                                  r.probe = "datagram";
+                                  return r;
+                              }};
+    udp.transport = core::Transport::udp;
+    core::must_add(probes, udp);
+    core::CheckDescriptor d{"test.datagram", "datagram", "", {"datagram"}, {}, {}, {}, {}, {}};
+    d.evaluate = [](const core::CheckContext&, const core::Json&) { return Outcome::pass("ok"); };
+    core::must_add(checks, d);
+    const std::vector<core::Target> targets{make_target("127.0.0.1", 161, "snmp"), make_target("127.0.0.1", 443, "tls")};
+    auto plan = make_plan(targets, {profile("a", {make_rule("U", "test.datagram"), make_rule("T", "test.seven")})},
+                          checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    ObserveOptions options;
+    auto records = observe(plan.value(), probes, options);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(udp_runs.load(), 1);  // on the snmp target only
+    EXPECT_EQ(alpha_runs.load(), 1);  // on the tls target only: no TCP connection to a UDP service
+    const auto* tcp_on_udp = records[0].facts.get("alpha");
+    ASSERT_NE(tcp_on_udp, nullptr);
+    EXPECT_EQ(tcp_on_udp->status, core::ProbeStatus::error);
+    EXPECT_NE(tcp_on_udp->error.find("udp"), std::string::npos);
+    EXPECT_EQ(records[0].facts.get("datagram")->status, core::ProbeStatus::ok);
+    EXPECT_EQ(records[1].facts.get("datagram")->status, core::ProbeStatus::error);
+    EXPECT_EQ(core::service_transport("snmp"), core::Transport::udp);
+    EXPECT_EQ(core::service_transport("https"), core::Transport::tcp);
+}
+
 TEST_F(Fixture, UnknownCheckIsRefusedByThePlanner) {
     auto plan = make_plan({make_target("127.0.0.1", 443)}, {profile("a", {make_rule("X", "no.such.check")})}, checks,
                           probes, core::now());
