@@ -26,7 +26,7 @@ LAB_PARTS+=(cleartext)
 
 readonly CLEARTEXT_HOST2=127.0.0.2
 
-cleartext_ports() { echo 18630 18631 18632 18633 18634 18640 18641 18642; }
+cleartext_ports() { echo 18630 18631 18632 18633 18634 18635/udp 18640 18641 18642; }
 
 # cleartext_wait ADDR PORT NAME: until ADDR:PORT listens (wait_listening knows only $HOST).
 cleartext_wait() {
