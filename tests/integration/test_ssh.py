@@ -39,7 +39,7 @@ def server_proposal(port):
     out = subprocess.run(
         ["ssh", "-vv", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o",
          "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "-p", str(port), "lab@127.0.0.1", "true"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30).stdout.decode()
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30).stdout.decode().replace("\r", "")
     section = out.split("peer server KEXINIT proposal", 1)[1]
     lists = {}
     for key, fact in PROPOSAL_KEYS.items():
@@ -185,18 +185,18 @@ class SshTest(labtest.LabTestCase):
 
     def test_evidence(self):
         weak = self.results("ssh-weak")
-        kex = weak["LAB-SSH-KEX-01"]["observed"]
+        kex = weak["LAB-SSH-KEX-01"]["evidence"]["observed"]
         self.assertEqual([v["name"] for v in kex["violations"]],
                          ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"])
         self.assertIn("1024", weak["LAB-SSH-HKSIZE-01"]["message"])
-        self.assertEqual(sorted(k["bits"] for k in weak["LAB-SSH-HKSIZE-01"]["observed"]["host_keys"]), [1024, 1024])
-        self.assertEqual(self.results("ssh-gex")["LAB-SSH-DH-01"]["observed"]["gex"][0]["modulus_bits"], 2048)
+        self.assertEqual(sorted(k["bits"] for k in weak["LAB-SSH-HKSIZE-01"]["evidence"]["observed"]["host_keys"]), [1024, 1024])
+        self.assertEqual(self.results("ssh-gex")["LAB-SSH-DH-01"]["evidence"]["observed"]["gex"][0]["modulus_bits"], 2048)
         banner = self.results("ssh-hardened")["LAB-SSH-BANNER-01"]
-        self.assertRegex(banner["observed"]["software_version"], r"^OpenSSH_9\.")
+        self.assertRegex(banner["evidence"]["observed"]["software_version"], r"^OpenSSH_9\.")
         for name in SSHD:
             for rule, r in self.results(name).items():
                 if r["status"] in ("pass", "fail"):
-                    self.assertTrue(r.get("observed"), f"{name} {rule}: no evidence")
+                    self.assertTrue(r.get("evidence", {}).get("observed"), f"{name} {rule}: no evidence")
 
     def test_no_tls_probe_on_ssh_targets(self):
         for name in self.part:
@@ -207,7 +207,7 @@ class SshTest(labtest.LabTestCase):
     def test_ssh1_and_broken_servers(self):
         v1 = self.results("ssh-v1")
         self.assertEqual(v1["LAB-SSH-PROTO-01"]["status"], "fail")
-        self.assertEqual(v1["LAB-SSH-PROTO-01"]["observed"]["proto_version"], "1.5")
+        self.assertEqual(v1["LAB-SSH-PROTO-01"]["evidence"]["observed"]["proto_version"], "1.5")
         self.assertEqual(v1["LAB-SSH-KEX-01"]["status"], "error")
         self.assertIn("SSH-1", v1["LAB-SSH-KEX-01"]["message"])
         v199 = self.results("ssh-v199")
