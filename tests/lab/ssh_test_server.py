@@ -17,6 +17,7 @@ Standard library only; binds exactly the address it is given (the lab: 127.0.0.1
 """
 
 import argparse
+import os
 import signal
 import socket
 import sys
@@ -90,11 +91,15 @@ def main(argv):
     parser.add_argument("--host", default="127.0.0.1")
     for mode in MODES:
         parser.add_argument("--" + mode.replace("_", "-"), type=int, dest=mode)
+    parser.add_argument("--pidfile")
     args = parser.parse_args(argv)
     for mode in MODES:
         port = getattr(args, mode)
         if port:
             listen(args.host, port, mode)
+    if args.pidfile:
+        with open(args.pidfile, "w", encoding="ascii") as f:
+            f.write(f"{os.getpid()}\n")
     signal.sigwait({signal.SIGTERM, signal.SIGINT})
     return 0
 

@@ -146,7 +146,7 @@ ssh_start() {
 
   py=$(python_bin) || die "python3 not found (needed for the ssh part's fake server)"
   setsid "$py" "$LAB_SRC/ssh_test_server.py" --host "$HOST" --v1 18604 --v199 18605 --garbage 18606 \
-    --silent 18607 --bad-packet 18608 </dev/null >>"$DIR/logs/ssh-fake.log" 2>&1 &
+    --silent 18607 --bad-packet 18608 --pidfile "$DIR/ssh/fake.pid" </dev/null >>"$DIR/logs/ssh-fake.log" 2>&1 &
   record_pid ssh-fake $!
 
   for name in $SSH_NAMES; do wait_listening "ssh-$name" "$(ssh_port_of "$name")" "ssh-$name"; done
@@ -221,4 +221,5 @@ ssh_inventory() {
 ssh_cleanup() {
   local name
   for name in $SSH_NAMES; do rm -f "$DIR/ssh/$name/sshd.pid"; done
+  rm -f "$DIR/ssh/fake.pid"
 }
