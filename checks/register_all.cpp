@@ -7,6 +7,8 @@
 #include "checks/net/tcp_probe.hpp"
 #include "checks/snmp/snmp_checks.hpp"
 #include "checks/snmp/snmp_probe.hpp"
+#include "checks/ssh/ssh_checks.hpp"
+#include "checks/ssh/ssh_probe.hpp"
 #include "checks/tls/feature_probe.hpp"
 #include "checks/tls/group_probe.hpp"
 #include "checks/tls/session_checks.hpp"
@@ -25,6 +27,7 @@ void register_all_probes(core::ProbeRegistry& registry) {
     net::register_tcp_probe(registry);
     http::register_http_probe(registry);
     snmp::register_snmp_probe(registry);
+    ssh::register_ssh_probe(registry);
     tls::register_tls_probe(registry);
     tls::register_version_probe(registry);
     tls::register_suite_probe(registry);
@@ -37,13 +40,23 @@ void register_all_probes(core::ProbeRegistry& registry) {
 
 void register_all_checks(core::CheckRegistry& registry) {
     net::register_net_checks(registry);
-    http::register_http_checks(registry);
     snmp::register_snmp_checks(registry);
-    tls::register_tls_checks(registry);
-    core::must_add(registry, tls::signature_algorithms_check());
-    core::must_add(registry, tls::vulnerability_check());
-    tls::register_session_checks(registry);
+    ssh::register_ssh_checks(registry);
     generic::register_generic_checks(registry);
+    // TLS and HTTP checks judge no ssh or snmp target unless a rule names the
+    // service: a profile's TLS rules without applies_to must not send
+    // ClientHellos to port 22, nor TCP connections to an SNMP agent's UDP port.
+    core::CheckRegistry over_tls;
+    http::register_http_checks(over_tls);
+    tls::register_tls_checks(over_tls);
+    core::must_add(over_tls, tls::signature_algorithms_check());
+    core::must_add(over_tls, tls::vulnerability_check());
+    tls::register_session_checks(over_tls);
+    for (const auto* d : over_tls.all()) {
+        auto copy = *d;
+        copy.skip_services.insert(copy.skip_services.end(), {"ssh", "snmp"});
+        core::must_add(registry, std::move(copy));
+    }
 }
 
 }  // namespace conformscan::checks

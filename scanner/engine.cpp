@@ -27,7 +27,8 @@ std::size_t Plan::probe_runs() const {
     return n;
 }
 
-std::string not_applicable_reason(const core::Rule& rule, const core::Target& target, core::TimePoint as_of) {
+std::string not_applicable_reason(const core::Rule& rule, const core::Target& target, core::TimePoint as_of,
+                                  const core::CheckDescriptor* check) {
     if (rule.effective_from && as_of < *rule.effective_from)
         return fmt::format("not in force on {}: effective from {}", core::format_time(as_of),
                            core::format_time(*rule.effective_from));
@@ -39,6 +40,7 @@ std::string not_applicable_reason(const core::Rule& rule, const core::Target& ta
         return fmt::format("applies to {}; target is service '{}' on port {}", scope.dump(), target.service,
                            target.port);
     }
+    if (check != nullptr && rule.applies_to.services.empty()) return check->service_mismatch(target.service);
     return {};
 }
 
@@ -93,7 +95,7 @@ core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std
                 if (check == nullptr)
                     return core::make_error("plan", fmt::format("rule {} uses unknown check type '{}'", rule.id, rule.check),
                                             rule.defined_in);
-                if (!not_applicable_reason(rule, target, as_of).empty()) continue;
+                if (!not_applicable_reason(rule, target, as_of, check).empty()) continue;
                 if (!auto_reason(*check, rule, target).empty()) continue;
                 for (auto& p : check->needed_probes(rule.params)) {
                     if (probes.find(p) == nullptr)
@@ -288,7 +290,8 @@ std::vector<core::RuleResult> judge(const std::vector<core::TargetRecord>& targe
                 r.cwe = rule.cwe;
                 r.cve = rule.cve;
                 Outcome outcome;
-                if (auto why = not_applicable_reason(rule, record.target, as_of); !why.empty()) {
+                if (auto why = not_applicable_reason(rule, record.target, as_of, checks.find(rule.check));
+                    !why.empty()) {
                     outcome = Outcome::not_applicable(std::move(why));
                 } else if (const auto* check = checks.find(rule.check); check == nullptr) {
                     outcome = Outcome::error(fmt::format("check type '{}' is not in this build", rule.check));

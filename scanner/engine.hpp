@@ -29,7 +29,10 @@ struct Plan {
 
 // Why a rule does not judge a target: outside applies_to, or not in force on
 // the scan date. Empty when the rule applies.
-std::string not_applicable_reason(const core::Rule& rule, const core::Target& target, core::TimePoint as_of);
+// With `check`, a rule whose applies_to names no services also follows the
+// check's default services (CheckDescriptor::services / skip_services).
+std::string not_applicable_reason(const core::Rule& rule, const core::Target& target, core::TimePoint as_of,
+                                  const core::CheckDescriptor* check = nullptr);
 
 // Refuses a rule whose check or probe is not registered.
 core::Result<Plan> make_plan(const std::vector<core::Target>& targets, const std::vector<core::Profile>& profiles,

@@ -17,8 +17,11 @@ nlohmann::json catalogue_json(const AppContext& ctx) {
             if (!p.choices.empty()) jp["choices"] = p.choices;
             params.push_back(std::move(jp));
         }
-        out.push_back({{"name", d->name}, {"title", d->title}, {"description", d->description},
-                       {"facts", d->facts}, {"params", params}, {"examples", d->examples}});
+        nlohmann::json entry = {{"name", d->name},     {"title", d->title},   {"description", d->description},
+                                {"facts", d->facts},   {"params", params},    {"examples", d->examples}};
+        if (!d->services.empty()) entry["services"] = d->services;
+        if (!d->skip_services.empty()) entry["skip_services"] = d->skip_services;
+        out.push_back(std::move(entry));
     }
     return out;
 }
@@ -27,6 +30,10 @@ void print_catalogue(const AppContext& ctx) {
     for (const auto* d : ctx.checks.all()) {
         fmt::print("{}\n  {}\n", d->name, d->title);
         fmt::print("  facts needed: {}\n", d->facts.empty() ? "(from its path parameter)" : fmt::format("{}", fmt::join(d->facts, ", ")));
+        if (!d->services.empty())
+            fmt::print("  services judged (unless a rule names others): {}\n", fmt::join(d->services, ", "));
+        if (!d->skip_services.empty())
+            fmt::print("  services skipped (unless a rule names them): {}\n", fmt::join(d->skip_services, ", "));
         if (d->params.empty()) fmt::print("  parameters: none\n");
         for (const auto& p : d->params) {
             std::string extra = p.required ? "required" : fmt::format("default {}", p.default_value.dump());

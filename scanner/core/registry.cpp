@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace conformscan::core {
 
@@ -13,6 +14,21 @@ std::vector<std::string> CheckDescriptor::needed_probes(const Json& with) const 
         if (!p.empty()) return p;
     }
     return facts;
+}
+
+std::string CheckDescriptor::service_mismatch(const std::string& service) const {
+    const auto has = [&](const std::vector<std::string>& v) {
+        return std::find(v.begin(), v.end(), service) != v.end();
+    };
+    if (!services.empty() && !has(services))
+        return fmt::format("{} judges services {} only; target is service '{}' (name it in applies_to.services "
+                           "to judge it anyway)",
+                           name, fmt::join(services, ", "), service);
+    if (has(skip_services))
+        return fmt::format("{} does not judge service '{}' targets unless a rule names the service in "
+                           "applies_to.services",
+                           name, service);
+    return {};
 }
 
 Result<void> CheckRegistry::add(CheckDescriptor d) {

@@ -51,8 +51,16 @@ struct CheckDescriptor {
     // merges every applicable rule's inputs per target: arrays by union in
     // first-seen order, objects key by key, other values first one wins.
     std::function<Json(const Json& params)> probe_inputs;
+    // The target services the check judges when a rule's applies_to names no
+    // services: only `services` when given, and never `skip_services` (an
+    // ssh port speaks no TLS; TLS ports speak no SSH). A rule that names
+    // services in applies_to decides for itself.
+    std::vector<std::string> services;
+    std::vector<std::string> skip_services;
 
     [[nodiscard]] std::vector<std::string> needed_probes(const Json& with) const;
+    // Empty when the check judges targets of this service by default; else why not.
+    [[nodiscard]] std::string service_mismatch(const std::string& service) const;
 };
 
 struct ProbeOptions {

@@ -11,6 +11,7 @@
 #include "checks/http/http_checks.hpp"
 #include "checks/net/net_checks.hpp"
 #include "checks/snmp/snmp_checks.hpp"
+#include "checks/ssh/ssh_checks.hpp"
 #include "checks/tls/session_checks.hpp"
 #include "checks/tls/signature_algorithms.hpp"
 #include "checks/tls/tls_checks.hpp"
@@ -66,6 +67,7 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
     core::must_add(registry, tls::signature_algorithms_check());
     core::must_add(registry, tls::vulnerability_check());
     generic::register_generic_checks(registry);
+    ssh::register_ssh_checks(registry);
     // The catalogue: adding a check type adds one line here.
     const std::vector<std::string> catalogue{
         "fact.at_least",         "fact.at_most",           "fact.forbid",              "fact.matches",
@@ -73,7 +75,11 @@ TEST(CheckExamples, EveryExampleIsAcceptedByItsSchema) {
         "http.cookies",          "http.headers",           "http.hsts",                "http.redirect_to_https",
         "net.cleartext_management", "net.exposed_services", "net.ftp_auth_tls",
         "net.port_closed",        "net.port_open",
-        "snmp.community",        "snmp.version",          "tls.certificate.hostname",
+        "snmp.community",        "snmp.version",
+        "ssh.banner",            "ssh.ciphers",            "ssh.dh_modulus_size",      "ssh.host_key_algorithms",
+        "ssh.host_key_size",     "ssh.kex_algorithms",     "ssh.macs",                 "ssh.protocol_version",
+        "ssh.strict_kex",
+        "tls.certificate.hostname",
         "tls.certificate.key",   "tls.certificate.lifetime", "tls.certificate.signature", "tls.certificate.trusted",
         "tls.certificate.validity", "tls.cipher_suites",   "tls.compression",
         "tls.early_data",

@@ -103,6 +103,36 @@ TEST_F(Fixture, RulesThatDoNotApplyNeedNoProbe) {
     EXPECT_EQ(results[0].status, Status::not_applicable);
 }
 
+TEST_F(Fixture, ChecksKeepToTheirDefaultServices) {
+    core::CheckDescriptor only_ssh{"test.only_ssh", "", "", {"alpha"}};
+    only_ssh.services = {"ssh"};
+    only_ssh.evaluate = [](const core::CheckContext&, const core::Json&) { return Outcome::pass("ok"); };
+    core::must_add(checks, only_ssh);
+    core::CheckDescriptor not_ssh{"test.not_ssh", "", "", {"alpha"}};
+    not_ssh.skip_services = {"ssh"};
+    not_ssh.evaluate = only_ssh.evaluate;
+    core::must_add(checks, not_ssh);
+    auto ssh = make_target("127.0.0.1", 22);
+    ssh.service = "ssh";
+    auto tls = make_target("127.0.0.1", 443);
+    tls.service = "https";
+    // A rule without applies_to follows the check's services: no probe runs where none applies.
+    const std::vector<core::Profile> profiles{profile("a", {make_rule("S", "test.only_ssh")})};
+    auto plan = make_plan({tls}, profiles, checks, probes, core::now());
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->probe_runs(), 0u);
+    auto results = judge(observe(*plan, probes, {}), profiles, checks, core::now());
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::not_applicable);
+    const auto rule = make_rule("N", "test.not_ssh");
+    EXPECT_NE(not_applicable_reason(rule, ssh, core::now(), checks.find("test.not_ssh")), "");
+    EXPECT_EQ(not_applicable_reason(rule, tls, core::now(), checks.find("test.not_ssh")), "");
+    // A rule that names the service decides for itself.
+    auto named = make_rule("N2", "test.not_ssh");
+    named.applies_to.services = {"ssh"};
+    EXPECT_EQ(not_applicable_reason(named, ssh, core::now(), checks.find("test.not_ssh")), "");
+}
+
 TEST_F(Fixture, DatedRulesApplyOnlyInTheirWindow) {
     auto rule = make_rule("R", "test.seven");
     rule.effective_from = *core::parse_time("2024-01-01T00:00:00Z");
