@@ -53,17 +53,6 @@ Json chain_evidence(const HttpFacts& facts) {
     return chain;
 }
 
-std::function<core::Outcome(const core::CheckContext&, const Json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const Json&)) {
-    return [check, rule](const core::CheckContext& ctx, const Json& params) {
-        try {
-            return rule(ctx, params);
-        } catch (const std::exception& e) {
-            return core::Outcome::error(fmt::format("internal error in {}: {}", check, e.what()));
-        }
-    };
-}
-
 void register_http_checks(core::CheckRegistry& registry) {
     core::must_add(registry, redirect_to_https_check());
     core::must_add(registry, hsts_check());

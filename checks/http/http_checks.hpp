@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/http/http_facts.hpp"
+#include "scanner/core/guarded.hpp"
 #include "scanner/core/registry.hpp"
 
 namespace conformscan::checks::http {
@@ -33,7 +34,6 @@ std::vector<std::string> header_values(const HttpResponse& r, const std::string&
 // The chain as evidence: url, status, location, followed, note per response.
 nlohmann::json chain_evidence(const HttpFacts& facts);
 // Rules never throw: anything unforeseen becomes an error result.
-std::function<core::Outcome(const core::CheckContext&, const nlohmann::json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const nlohmann::json&));
+using core::guarded;
 
 }  // namespace conformscan::checks::http

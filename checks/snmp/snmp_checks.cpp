@@ -57,17 +57,6 @@ Json outcomes_evidence(const SnmpFacts& facts) {
     return out;
 }
 
-std::function<core::Outcome(const core::CheckContext&, const Json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const Json&)) {
-    return [check, rule](const core::CheckContext& ctx, const Json& params) {
-        try {
-            return rule(ctx, params);
-        } catch (const std::exception& e) {
-            return core::Outcome::error(fmt::format("internal error in {}: {}", check, e.what()));
-        }
-    };
-}
-
 void register_snmp_checks(core::CheckRegistry& registry) {
     core::must_add(registry, community_check());
     core::must_add(registry, version_check());

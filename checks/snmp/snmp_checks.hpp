@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/snmp/snmp_facts.hpp"
+#include "scanner/core/guarded.hpp"
 #include "scanner/core/registry.hpp"
 
 namespace conformscan::checks::snmp {
@@ -27,7 +28,6 @@ std::string silence_message(const SnmpFacts& facts);
 // Each (community, version) and v3 with its outcome, for evidence.
 nlohmann::json outcomes_evidence(const SnmpFacts& facts);
 // Rules never throw: anything unforeseen becomes an error result.
-std::function<core::Outcome(const core::CheckContext&, const nlohmann::json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const nlohmann::json&));
+using core::guarded;
 
 }  // namespace conformscan::checks::snmp

@@ -31,17 +31,6 @@ core::CheckDescriptor ssh_descriptor(std::string name, std::string title) {
     return d;
 }
 
-std::function<core::Outcome(const core::CheckContext&, const Json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const Json&)) {
-    return [check, rule](const core::CheckContext& ctx, const Json& params) {
-        try {
-            return rule(ctx, params);
-        } catch (const std::exception& e) {
-            return core::Outcome::error(fmt::format("internal error in {}: {}", check, e.what()));
-        }
-    };
-}
-
 void register_ssh_checks(core::CheckRegistry& registry) {
     core::must_add(registry, protocol_version_check());
     core::must_add(registry, kex_algorithms_check());

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/ssh/ssh_facts.hpp"
+#include "scanner/core/guarded.hpp"
 #include "scanner/core/registry.hpp"
 
 namespace conformscan::checks::ssh {
@@ -30,7 +31,7 @@ core::Result<SshFacts> load_ssh_facts(const core::CheckContext& ctx);
 std::optional<core::Outcome> require_kexinit(const SshFacts& facts);
 // A descriptor with name, facts {ssh} and services {ssh} filled in.
 core::CheckDescriptor ssh_descriptor(std::string name, std::string title);
-std::function<core::Outcome(const core::CheckContext&, const nlohmann::json&)> guarded(
-    const char* check, core::Outcome (*rule)(const core::CheckContext&, const nlohmann::json&));
+// Rules never throw: anything unforeseen becomes an error result.
+using core::guarded;
 
 }  // namespace conformscan::checks::ssh
