@@ -289,6 +289,8 @@ std::vector<core::RuleResult> judge(const std::vector<core::TargetRecord>& targe
                 r.guideline = rule.guideline;
                 r.cwe = rule.cwe;
                 r.cve = rule.cve;
+                r.tailored = rule.tailored;
+                r.i18n = rule.i18n;
                 Outcome outcome;
                 if (auto why = not_applicable_reason(rule, record.target, as_of, checks.find(rule.check));
                     !why.empty()) {

@@ -36,6 +36,7 @@ struct Named {
 
 struct Header {
     std::string id, title, version, description, status;
+    nlohmann::json i18n;
     std::vector<core::DerivedFrom> derived_from;
     std::vector<core::ChangelogEntry> changelog;
     std::vector<Named> extends;
@@ -135,13 +136,12 @@ core::Result<Header> parse_header(const yaml::Context& ctx, const Fields& top) {
                         "or digit; got {}",
                         yaml::quote(*id)));
     h.id = std::move(*id);
-    auto title = f->required_string(ctx, "title");
-    if (!title) return title.error();
-    h.title = std::move(*title);
+    if (auto r = read_text(ctx, *f, "title", true, h.title, h.i18n, "title"); !r) return r.error();
     auto version = f->required_string(ctx, "version");
     if (!version) return version.error();
     h.version = std::move(*version);
-    if (auto r = f->optional_string(ctx, "description", h.description); !r) return r.error();
+    if (auto r = read_text(ctx, *f, "description", false, h.description, h.i18n, "description"); !r)
+        return r.error();
     if (const auto* s = f->find("status")) {
         auto status = yaml::to_string(ctx, s->value, Fields::mark_of(*s), "profile.status");
         if (!status) return status.error();
@@ -322,6 +322,7 @@ core::Result<core::Profile> Resolver::load(const fs::path& file, std::vector<Fra
         out.title = header->title;
         out.version = header->version;
         out.description = header->description;
+        out.i18n = header->i18n;
         out.derived_from = header->derived_from;
         out.status = header->status;
         out.changelog = header->changelog;
@@ -356,6 +357,7 @@ core::Result<ProfileCatalogEntry> read_catalog_header(const fs::path& root, cons
         };
         entry.id = scalar("id");
         entry.title = scalar("title");
+        if (const auto t = profile["title"]; t.IsMap() && t["en"].IsScalar()) entry.title = t["en"].Scalar();
         entry.version = scalar("version");
         if (entry.id.empty()) return core::make_error(std::string(kCode), "no profile.id", file.string());
         entry.path = file;

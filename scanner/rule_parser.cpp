@@ -135,7 +135,8 @@ core::Result<void> read_references(const yaml::Context& ctx, const Fields& rule,
     return {};
 }
 
-core::Result<void> read_guideline(const yaml::Context& ctx, const Fields& rule, core::Guideline& out) {
+core::Result<void> read_guideline(const yaml::Context& ctx, const Fields& rule, core::Guideline& out,
+                                  nlohmann::json& i18n) {
     const auto* e = rule.find("guideline");
     if (e == nullptr)
         return rule.missing(ctx, "guideline", "a mapping with a summary and per-software fixes");
@@ -144,9 +145,7 @@ core::Result<void> read_guideline(const yaml::Context& ctx, const Fields& rule, 
     keys.insert(keys.end(), software.begin(), software.end());
     auto f = Fields::read(ctx, e->value, e->key_mark, rule.path_of("guideline"), keys);
     if (!f) return f.error();
-    auto summary = f->required_string(ctx, "summary");
-    if (!summary) return summary.error();
-    out.summary = std::move(*summary);
+    if (auto r = read_text(ctx, *f, "summary", true, out.summary, i18n, "summary"); !r) return r.error();
     for (const auto& entry : f->entries()) {
         if (entry.key == "summary" || entry.value.IsNull()) continue;
         auto fix = yaml::to_string(ctx, entry.value, Fields::mark_of(entry), f->path_of(entry.key));
@@ -190,6 +189,41 @@ core::Result<void> read_time(const yaml::Context& ctx, const Fields& rule, std::
 
 }  // namespace
 
+const std::vector<std::string_view>& text_languages() {
+    static const std::vector<std::string_view> kLanguages = {"en", "fr", "es", "ar", "ru", "zh"};
+    return kLanguages;
+}
+
+core::Result<void> read_text(const yaml::Context& ctx, const Fields& f, std::string_view key, bool required,
+                             std::string& en, nlohmann::json& i18n, std::string_view field) {
+    const auto* e = f.find(key);
+    if (e == nullptr) {
+        if (required) return f.missing(ctx, key, "a string, or a mapping by language with at least en");
+        return {};
+    }
+    if (!e->value.IsMap()) {
+        auto text = yaml::to_string(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
+        if (!text) return text.error();
+        if (text->empty()) return ctx.error(Fields::mark_of(*e), f.path_of(key), "must not be empty");
+        en = std::move(*text);
+        return {};
+    }
+    auto by_lang = Fields::read(ctx, e->value, e->key_mark, f.path_of(key), text_languages());
+    if (!by_lang) return by_lang.error();
+    if (by_lang->find("en") == nullptr)
+        return by_lang->missing(ctx, "en", "the English text (other languages are optional)");
+    for (const auto& entry : by_lang->entries()) {
+        auto text = yaml::to_string(ctx, entry.value, Fields::mark_of(entry), by_lang->path_of(entry.key));
+        if (!text) return text.error();
+        if (text->empty()) return ctx.error(Fields::mark_of(entry), by_lang->path_of(entry.key), "must not be empty");
+        if (entry.key == "en")
+            en = std::move(*text);
+        else
+            i18n[entry.key][std::string(field)] = std::move(*text);
+    }
+    return {};
+}
+
 const std::vector<std::string_view>& guideline_software() {
     static const std::vector<std::string_view> kSoftware = {
         "nginx",   "apache",   "lighttpd",   "haproxy", "iis",      "tomcat",  "openssh",
@@ -214,16 +248,16 @@ core::Result<core::Rule> parse_rule(const yaml::Context& ctx, const YAML::Node& 
             fmt::format("expected letters, digits, '.', '_' or '-', starting with a letter or digit; got {}",
                         yaml::quote(*id)));
     rule.id = std::move(*id);
-    auto title = f->required_string(ctx, "title");
-    if (!title) return title.error();
-    rule.title = std::move(*title);
-    if (auto r = f->optional_string(ctx, "description", rule.description); !r) return r.error();
+    if (auto r = read_text(ctx, *f, "title", true, rule.title, rule.i18n, "title"); !r) return r.error();
+    if (auto r = read_text(ctx, *f, "description", false, rule.description, rule.i18n, "description"); !r)
+        return r.error();
 
     if (f->find("severity") == nullptr)
         return f->missing(ctx, "severity", "one of critical, high, medium, low, info");
     std::string severity;
     if (auto r = one_of(ctx, *f, "severity", kSeverities, severity); !r) return r.error();
     rule.severity = core::severity_from_string(severity).value_or(core::Severity::medium);
+    rule.severity_given = true;
     if (auto r = one_of(ctx, *f, "dimension", kDimensions, rule.dimension); !r) return r.error();
     if (auto r = one_of(ctx, *f, "layer", kLayers, rule.layer); !r) return r.error();
     if (auto r = one_of(ctx, *f, "plane", kPlanes, rule.plane); !r) return r.error();
@@ -248,7 +282,7 @@ core::Result<core::Rule> parse_rule(const yaml::Context& ctx, const YAML::Node& 
     rule.params = std::move(*params);
 
     if (auto r = read_references(ctx, *f, rule.references); !r) return r.error();
-    if (auto r = read_guideline(ctx, *f, rule.guideline); !r) return r.error();
+    if (auto r = read_guideline(ctx, *f, rule.guideline, rule.i18n); !r) return r.error();
     if (auto r = read_ids(ctx, *f, "cwe", is_cwe, "CWE-<number>", rule.cwe); !r) return r.error();
     if (auto r = read_ids(ctx, *f, "cve", is_cve, "CVE-<year>-<number>", rule.cve); !r) return r.error();
     if (auto r = read_time(ctx, *f, "effective_from", rule.effective_from); !r) return r.error();

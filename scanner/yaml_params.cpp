@@ -181,4 +181,49 @@ core::Result<json> check_params(const Context& ctx, const core::CheckDescriptor&
     return out;
 }
 
+core::Result<json> override_params(const Context& ctx, const core::CheckDescriptor& check, const json& base,
+                                   const YAML::Node& with, const YAML::Mark& mark, std::string_view path,
+                                   std::vector<std::string>& changed) {
+    std::vector<std::string_view> names;
+    for (const auto& spec : check.params) names.push_back(spec.name);
+    if (!with.IsMap()) return ctx.error(mark, path, "expected a mapping of parameter: value");
+    for (auto it = with.begin(); it != with.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const auto& key = it->first.Scalar();
+        if (std::find(names.begin(), names.end(), key) == names.end())
+            return ctx.error(mark_of(it->first, mark), join_path(path, key),
+                             names.empty() ? fmt::format("unknown parameter; check '{}' takes no parameters",
+                                                         check.name)
+                                           : fmt::format("unknown parameter of check '{}'; accepted: {}",
+                                                         check.name, fmt::join(names, ", ")));
+    }
+    auto fields = Fields::read(ctx, with, mark, std::string(path), names);
+    if (!fields) return fields.error();
+    json out = base;
+    for (const auto& entry : fields->entries()) {
+        const auto& spec = *std::find_if(check.params.begin(), check.params.end(),
+                                         [&](const core::ParamSpec& s) { return s.name == entry.key; });
+        json value;
+        if (entry.value.IsNull()) {
+            if (spec.required)
+                return ctx.error(Fields::mark_of(entry), fields->path_of(entry.key),
+                                 fmt::format("parameter '{}' of check '{}' is required; it has no default",
+                                             spec.name, check.name));
+            value = spec.default_value;
+        } else {
+            auto v = param_value(ctx, spec, entry.value, Fields::mark_of(entry), fields->path_of(entry.key));
+            if (!v) return v.error();
+            value = std::move(*v);
+        }
+        const json before = base.contains(entry.key) ? base.at(entry.key) : json();
+        if (before != value) changed.push_back(fmt::format("{}: {} -> {}", entry.key, before.dump(), value.dump()));
+        out[entry.key] = std::move(value);
+    }
+    if (check.validate) {
+        if (auto r = check.validate(out); !r)
+            return ctx.error(mark, path, fmt::format("check '{}': {}", check.name, r.error().message));
+    }
+    return out;
+}
+
 }  // namespace conformscan::scanner::yaml

@@ -33,4 +33,13 @@ core::Result<nlohmann::json> check_params(const Context& ctx, const core::CheckD
                                           const YAML::Node& with, const YAML::Mark& mark,
                                           std::string_view path);
 
+// `base` (a rule's validated parameters) with the parameters named in the
+// mapping `with` replaced, each checked against its spec (`key: ~` restores the
+// default), then the check's own validate() over the result. `changed` gets
+// "name: old -> new" for every parameter whose value changes.
+core::Result<nlohmann::json> override_params(const Context& ctx, const core::CheckDescriptor& check,
+                                             const nlohmann::json& base, const YAML::Node& with,
+                                             const YAML::Mark& mark, std::string_view path,
+                                             std::vector<std::string>& changed);
+
 }  // namespace conformscan::scanner::yaml

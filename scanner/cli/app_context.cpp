@@ -16,6 +16,7 @@
 #include "reports/atomic_file.hpp"
 #include "reports/json_report.hpp"
 #include "reports/text_report.hpp"
+#include "scanner/tailoring.hpp"
 
 namespace conformscan::cli {
 
@@ -37,6 +38,14 @@ std::optional<scanner::WaiverFile> AppContext::load_waivers(const std::string& f
     if (!w) throw UsageError(fmt::format("waivers: {}", w.error().describe()));
     spdlog::info("{} waivers read from {}", w->waivers.size(), file);
     return std::move(w).value();
+}
+
+void AppContext::apply_tailoring(const std::vector<std::string>& files, std::vector<core::Profile>& profiles) const {
+    for (const auto& file : files) {
+        if (auto r = scanner::apply_tailoring(file, checks, profiles); !r)
+            throw UsageError(fmt::format("tailoring: {}", r.error().describe()));
+        spdlog::info("tailoring {} applied", file);
+    }
 }
 
 std::vector<core::Profile> AppContext::load_profiles(const std::vector<std::string>& refs) const {

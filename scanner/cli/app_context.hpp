@@ -44,6 +44,9 @@ struct AppContext {
     [[nodiscard]] scanner::ProfileLoader loader() const;
     // Loads each ref (file, catalogue ref or id); throws UsageError with file:line:column.
     [[nodiscard]] std::vector<core::Profile> load_profiles(const std::vector<std::string>& refs) const;
+    // --tailoring FILE...: each file applied to the profile it names, before
+    // anything is scanned; a usage error (file:line:column) when malformed.
+    void apply_tailoring(const std::vector<std::string>& files, std::vector<core::Profile>& profiles) const;
     // --waivers FILE: read and checked against `profiles` before anything is
     // scanned; a usage error (file:line:column) when malformed.
     std::optional<scanner::WaiverFile> load_waivers(const std::string& file,

@@ -20,6 +20,7 @@ struct EvaluateOptions {
     std::string fail_on = "low";
     std::string as_of;
     std::string waivers;
+    std::vector<std::string> tailoring;
 };
 
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
@@ -28,7 +29,8 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
     auto saved = reports::read_report(o.facts);
     if (!saved) throw UsageError(fmt::format("--facts: {}", saved.error().describe()));
-    const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    ctx.apply_tailoring(o.tailoring, profiles);
     const auto waivers = ctx.load_waivers(o.waivers, profiles);
 
     core::ScanReport report;
@@ -70,6 +72,9 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
     cmd->add_option("--as-of", o->as_of, "Judge as of this ISO 8601 time (default: the saved scan's date)");
+    cmd->add_option("--tailoring", o->tailoring,
+                    "Tailoring file (YAML) for one of the profiles; repeatable, one per profile")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--waivers", o->waivers, "Waiver file (YAML) to apply to the new judgement")
         ->check(CLI::ExistingFile);
     cmd->callback([&ctx, o]() { ctx.exit_code = run_evaluate(ctx, *o); });

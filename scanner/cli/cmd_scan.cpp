@@ -34,6 +34,7 @@ struct ScanOptions {
     std::string fail_on = "low";
     std::string as_of;
     std::string waivers;
+    std::vector<std::string> tailoring;
 };
 
 // Targets from --targets and --target, each checked against the scope before
@@ -94,7 +95,8 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
         throw UsageError(fmt::format("--starttls must be none or one of {}; got '{}'",
                                      fmt::join(core::starttls_protocols(), ", "), o.starttls));
 
-    const auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    ctx.apply_tailoring(o.tailoring, profiles);
     const auto waivers = ctx.load_waivers(o.waivers, profiles);
     std::vector<std::string> scope_entries;
     auto targets = collect_targets(o, scope_entries);
@@ -181,6 +183,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
     cmd->add_option("--as-of", o->as_of, "Judge dated rules and certificate dates as of this ISO 8601 time");
+    cmd->add_option("--tailoring", o->tailoring,
+                    "Tailoring file (YAML) for one of the profiles: modify, drop or add rules, each with a "
+                    "reason; repeatable, one per profile; checked before anything is sent")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--waivers", o->waivers,
                     "Waiver file (YAML): failed results it covers are reported as waived until it expires; "
                     "checked before anything is sent")

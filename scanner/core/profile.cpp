@@ -42,6 +42,8 @@ void to_json(nlohmann::json& j, const Rule& r) {
     if (r.effective_from) j["effective_from"] = format_time(*r.effective_from);
     if (r.effective_until) j["effective_until"] = format_time(*r.effective_until);
     if (!r.from_profile.empty()) j["profile"] = r.from_profile;
+    if (!r.i18n.is_null()) j["i18n"] = r.i18n;
+    if (!r.tailored.is_null()) j["tailored"] = r.tailored;
 }
 
 nlohmann::json profile_summary_json(const Profile& p) {
@@ -58,6 +60,8 @@ nlohmann::json profile_summary_json(const Profile& p) {
                           {"path", p.path},     {"sha256", p.sha256},   {"parents", parents},
                           {"rules", p.rules.size()}, {"derived_from", derived}};
     if (!p.status.empty()) out["status"] = p.status;
+    if (!p.tailoring.is_null()) out["tailoring"] = p.tailoring;
+    if (!p.i18n.is_null()) out["i18n"] = p.i18n;
     return out;
 }
 

@@ -43,6 +43,13 @@ struct Rule {
     std::optional<TimePoint> effective_until;
     std::string defined_in;  // "file:line:column" of the rule, for messages
     std::string from_profile;  // id of the profile that defined it (a parent, after extends)
+    bool severity_given = false;  // written in the rule, not defaulted (profiles lint)
+    // {"fr": {"title": ..., "description": ..., "summary": ...}, ...}: the
+    // rule's text in other languages (English is title, description and
+    // guideline.summary); null when none is given.
+    nlohmann::json i18n;
+    // Set by a tailoring file: {tailoring, action: modified|added, reason, changes}.
+    nlohmann::json tailored;
 };
 
 struct ProfileSource {
@@ -77,6 +84,10 @@ struct Profile {
     std::string path;
     std::string sha256;                // of this file's bytes
     std::vector<ProfileSource> parents;  // every ancestor loaded through extends
+    nlohmann::json i18n;               // {"fr": {"title", "description"}, ...}; null when none
+    // The tailoring file applied to this profile (scanner/tailoring.hpp):
+    // {id, title, version, path, sha256, modified, dropped, added}; null when none.
+    nlohmann::json tailoring;
 };
 
 void to_json(nlohmann::json& j, const AppliesTo& a);

@@ -97,6 +97,8 @@ void to_json(Json& j, const RuleResult& r) {
     if (!r.cwe.empty()) j["cwe"] = r.cwe;
     if (!r.cve.empty()) j["cve"] = r.cve;
     if (!r.waiver.is_null()) j["waiver"] = r.waiver;
+    if (!r.tailored.is_null()) j["tailored"] = r.tailored;
+    if (!r.i18n.is_null()) j["i18n"] = r.i18n;
 }
 
 void from_json(const Json& j, RuleResult& r) {
@@ -120,6 +122,8 @@ void from_json(const Json& j, RuleResult& r) {
     r.cwe = j.value("cwe", std::vector<std::string>{});
     r.cve = j.value("cve", std::vector<std::string>{});
     r.waiver = j.value("waiver", Json());
+    r.tailored = j.value("tailored", Json());
+    r.i18n = j.value("i18n", Json());
 }
 
 }  // namespace conformscan::core

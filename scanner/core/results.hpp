@@ -73,6 +73,12 @@ struct RuleResult {
     // real_status), or a note of an expired waiver that no longer applies;
     // null when no waiver concerns the result (scanner/waivers.hpp).
     Json waiver;
+    // How a tailoring file changed the rule ({tailoring, action, reason,
+    // changes}); null for a rule as its profile ships it.
+    Json tailored;
+    // The rule's text in other languages: {"fr": {"title", "description",
+    // "summary"}, ...}; null when the profile gives English only.
+    Json i18n;
 };
 
 void to_json(Json& j, const Reference& r);

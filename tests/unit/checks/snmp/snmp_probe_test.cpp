@@ -1,5 +1,4 @@
-// The snmp probe against a test-only UDP responder on 127.0.0.1:18628 (in the
-// snmp range): garbage answers are `malformed` (never a crash or an error
+// The snmp probe against a test-only UDP responder on a free loopback port: garbage answers are `malformed` (never a crash or an error
 // record), a well-formed answer is `answered`, and every datagram takes the
 // politeness permit and is counted.
 #include "checks/snmp/snmp_probe.hpp"
@@ -23,7 +22,18 @@ namespace {
 namespace wire = conformscan::wire::snmp;
 using Reply = std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)>;
 
-constexpr std::uint16_t kPort = 18628;
+// A UDP port on 127.0.0.1 that nothing listens on: bound, read, closed.
+std::uint16_t free_udp_port() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
 
 // Answers each datagram with reply(request) until destroyed (an empty reply: silence).
 class Responder {
@@ -32,9 +42,12 @@ public:
         m_fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
-        addr.sin_port = htons(kPort);
+        addr.sin_port = 0;  // any free port: nothing else in the test run can hold it
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         m_bound = ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        socklen_t len = sizeof addr;
+        if (m_bound && ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+            m_port = ntohs(addr.sin_port);
         timeval tv{0, 50'000};
         ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         m_thread = std::thread([this] { loop(); });
@@ -45,6 +58,7 @@ public:
         ::close(m_fd);
     }
     [[nodiscard]] bool bound() const { return m_bound; }
+    [[nodiscard]] std::uint16_t port() const { return m_port; }
     [[nodiscard]] int received() const { return m_received; }
 
 private:
@@ -65,17 +79,18 @@ private:
     Reply m_reply;
     int m_fd = -1;
     bool m_bound = false;
+    std::uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_received{0};
     std::thread m_thread;
 };
 
-core::ProbeRecord run_probe(core::ProbeOptions options) {
+core::ProbeRecord run_probe(core::ProbeOptions options, std::uint16_t port) {
     core::ProbeRegistry registry;
     register_snmp_probe(registry);
     core::Target t;
     t.host = t.address = "127.0.0.1";
-    t.port = kPort;
+    t.port = port;
     t.service = "snmp";
     t.id = core::make_target_id(t.host, t.port);
     return registry.find(kSnmpProbe)->run(t, options, core::FactSet{});
@@ -85,11 +100,11 @@ TEST(SnmpProbe, GarbageIsMalformedNotAnError) {
     Responder r([](const std::vector<std::uint8_t>&) {
         return std::vector<std::uint8_t>{0x30, 0x80, 0xde, 0xad};
     });
-    ASSERT_TRUE(r.bound()) << "127.0.0.1:" << kPort << " (udp) is taken";
+    ASSERT_TRUE(r.bound());
     core::ProbeOptions options;
     options.timeout = std::chrono::milliseconds(200);
     options.limiter = std::make_shared<core::ConnectionLimiter>(1, 0);
-    const auto record = run_probe(options);
+    const auto record = run_probe(options, r.port());
     ASSERT_EQ(record.status, core::ProbeStatus::ok) << record.error;
     auto facts = parse_snmp_facts(record.data);
     ASSERT_TRUE(facts.ok());
@@ -103,7 +118,7 @@ TEST(SnmpProbe, GarbageIsMalformedNotAnError) {
     EXPECT_FALSE(facts->answered);
     EXPECT_EQ(facts->exchanges, 10u);  // 5 requests, 2 tries each
     EXPECT_EQ(record.connections, 10u);
-    EXPECT_EQ(options.limiter->connections("127.0.0.1:18628"), 10u);
+    EXPECT_EQ(options.limiter->connections("127.0.0.1:" + std::to_string(r.port())), 10u);
     EXPECT_EQ(r.received(), 10);
 }
 
@@ -129,7 +144,7 @@ TEST(SnmpProbe, AnAnswerToOneCommunityIsRecordedWithItsSysDescr) {
     core::ProbeOptions options;
     options.timeout = std::chrono::milliseconds(200);
     options.inputs = {{"communities", {"public"}}};
-    const auto record = run_probe(options);
+    const auto record = run_probe(options, r.port());
     ASSERT_EQ(record.status, core::ProbeStatus::ok) << record.error;
     auto facts = parse_snmp_facts(record.data);
     ASSERT_TRUE(facts.ok());
@@ -151,7 +166,7 @@ TEST(SnmpProbe, AnAnswerToOneCommunityIsRecordedWithItsSysDescr) {
 TEST(SnmpProbe, NothingListeningIsRefused) {
     core::ProbeOptions options;
     options.timeout = std::chrono::milliseconds(200);
-    const auto record = run_probe(options);
+    const auto record = run_probe(options, free_udp_port());
     ASSERT_EQ(record.status, core::ProbeStatus::ok) << record.error;
     auto facts = parse_snmp_facts(record.data);
     ASSERT_TRUE(facts.ok());
@@ -165,7 +180,7 @@ TEST(SnmpProbe, AnAddressThatIsNotALiteralIsAnError) {
     register_snmp_probe(registry);
     core::Target t;
     t.host = t.address = "not-an-ip.example";
-    t.port = kPort;
+    t.port = 161;
     t.service = "snmp";
     const auto record = registry.find(kSnmpProbe)->run(t, core::ProbeOptions{}, core::FactSet{});
     EXPECT_EQ(record.status, core::ProbeStatus::error);
