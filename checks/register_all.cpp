@@ -39,7 +39,16 @@ void register_all_probes(core::ProbeRegistry& registry) {
 }
 
 void register_all_checks(core::CheckRegistry& registry) {
-    net::register_net_checks(registry);
+    // The net checks observe over TCP (the tcp and port_sweep probes): an SNMP
+    // agent's UDP port is not theirs to judge unless a rule names the service.
+    // The host's TCP ports are judged through its TCP targets.
+    core::CheckRegistry over_tcp;
+    net::register_net_checks(over_tcp);
+    for (const auto* d : over_tcp.all()) {
+        auto copy = *d;
+        copy.skip_services.emplace_back("snmp");
+        core::must_add(registry, std::move(copy));
+    }
     snmp::register_snmp_checks(registry);
     ssh::register_ssh_checks(registry);
     generic::register_generic_checks(registry);

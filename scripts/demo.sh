@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The demo: start the loopback lab, scan it with the default profile, show
+# The demo: start the loopback lab, scan it with the flagship profile
+# (itu-t/x805-baseline: management plane, end-user plane, exposure), show
 # where the reports are, stop the lab (always, even on failure or Ctrl-C).
 #
 #   bash scripts/demo.sh BUILD_DIR
@@ -34,10 +35,10 @@ trap 'exit 130' INT TERM
 echo "demo: starting the lab on loopback in $LAB_DIR"
 bash "$ROOT/tests/lab/lab.sh" start "$LAB_DIR"
 
-echo "demo: scanning $(grep -c '^  - ' "$LAB_DIR/inventory.yaml") lab endpoints with itu-t/x509-certificates"
+echo "demo: scanning $(grep -c '^  - ' "$LAB_DIR/inventory.yaml") lab endpoints with itu-t/x805-baseline"
 echo
 rc=0
-"$BIN" scan --targets "$LAB_DIR/inventory.yaml" --profile itu-t/x509-certificates \
+"$BIN" scan --targets "$LAB_DIR/inventory.yaml" --profile itu-t/x805-baseline \
   --ca-file "$LAB_DIR/lab-ca.pem" --out "$OUT" --timeout 3 || rc=$?
 echo
 

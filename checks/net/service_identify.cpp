@@ -281,10 +281,18 @@ void identify_service(TcpSocket& first, const std::vector<std::uint8_t>& greetin
                 }
                 smtp_dialog(first, options, facts, *ehlo);
             } else if (g.ambiguous_220 && ehlo) {
-                // An FTP server refuses EHLO with a coded reply (500/502/530).
-                facts.service = "ftp";
-                facts.identified_by = "greeting+ehlo";
-                ftp_dialog(first, target, options, request, facts);
+                // An LMTP server (RFC 2033 §4.1) refuses EHLO and answers LHLO;
+                // an FTP server refuses both with a coded reply (500/502/530).
+                auto lhlo = command(first, fmt::format("LHLO {}\r\n", kStarttlsClientName), options);
+                if (lhlo && lhlo->code == 250) {
+                    facts.service = "lmtp";
+                    facts.identified_by = "greeting+lhlo";
+                    smtp_dialog(first, options, facts, *lhlo);
+                } else if (lhlo) {
+                    facts.service = "ftp";
+                    facts.identified_by = "greeting+ehlo";
+                    ftp_dialog(first, target, options, request, facts);
+                }
             }
             return;
         }

@@ -40,6 +40,7 @@ core::Result<void> FlightReader::feed(std::span<const std::uint8_t> bytes) {
                              "ServerFlight", offset);
         return *m_failed;
     }
+    if (m_after_fatal) return {};
     m_pending.insert(m_pending.end(), bytes.begin(), bytes.end());
     auto r = consume_records();
     if (!r) m_failed = r.error();
@@ -92,6 +93,11 @@ core::Result<void> FlightReader::consume_records() {
                     auto alert = parse_alert(body);
                     if (!alert) return alert.error();
                     if (!m_flight.alert) m_flight.alert = *alert;
+                    if (alert->level == 2) {
+                        m_after_fatal = true;
+                        m_pending.clear();
+                        return {};
+                    }
                 }
                 break;
             case ContentType::change_cipher_spec:

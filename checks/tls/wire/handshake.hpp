@@ -76,6 +76,10 @@ private:
     std::vector<std::uint8_t> m_handshake;  // handshake bytes not yet forming a whole message
     ServerFlight m_flight;
     std::optional<core::Error> m_failed;    // once malformed, every later feed() repeats the error
+    // After a cleartext fatal alert the TLS stream is over (RFC 8446 §6.2,
+    // RFC 5246 §7.2.2): later bytes (a STARTTLS server's "500 OOPS" line) are
+    // not records and are ignored.
+    bool m_after_fatal = false;
 };
 
 // TLS <= 1.2 Certificate: the DER certificates, leaf first.

@@ -168,8 +168,8 @@ TEST(FlightReader, ReassemblesMessagesAcrossAndWithinRecords) {
 TEST(FlightReader, RecordsAlertsCcsHeartbeatAndApplicationData) {
     FlightReader reader;
     ASSERT_TRUE(reader
-                    .feed(concat({record(21, {1, 112}), record(21, {2, 40}), record(24, {1, 0, 0}),
-                                  record(20, {1}), record(23, {9, 9, 9})}))
+                    .feed(concat({record(21, {1, 112}), record(24, {1, 0, 0}), record(20, {1}),
+                                  record(23, {9, 9, 9}), record(21, {2, 40})}))
                     .ok());
     ASSERT_TRUE(reader.has_alert());
     EXPECT_EQ(reader.flight().alert->level, 1);
@@ -255,6 +255,21 @@ TEST(FlightReader, RefusesInterleavedAndEmptyHandshakeRecords) {
     auto e = empty.feed(record(22, {}));
     ASSERT_FALSE(e.ok());
     EXPECT_EQ(e.error().code, "empty_fragment");
+}
+
+TEST(FlightReader, StopsReadingAtAFatalAlert) {
+    // vsftpd behind AUTH TLS refuses a ClientHello with a fatal alert and then
+    // writes "500 OOPS: ..." in clear on the same connection: not a record.
+    FlightReader reader;
+    const std::string oops = "500 OOPS: SSL_accept failed\r\n";
+    auto r = reader.feed(concat({record(21, {2, 40}), Bytes(oops.begin(), oops.end())}));
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    ASSERT_TRUE(reader.has_alert());
+    EXPECT_EQ(reader.flight().alert->description, 40);
+    EXPECT_TRUE(reader.feed(Bytes{0x35, 0x30, 0x30}).ok()) << "later bytes are ignored too";
+    // A warning alert does not end the stream: what follows is still parsed.
+    FlightReader warned;
+    EXPECT_FALSE(warned.feed(concat({record(21, {1, 112}), Bytes(oops.begin(), oops.end())})).ok());
 }
 
 TEST(FlightReader, RefusesAMalformedAlert) {
