@@ -69,6 +69,8 @@ core::TimePoint parse_as_of(const std::string& text);
 void setup_scan(CLI::App& app, AppContext& ctx);
 void setup_evaluate(CLI::App& app, AppContext& ctx);
 void setup_profiles(CLI::App& app, AppContext& ctx);
+// `profiles capture`, under the `profiles` subcommand.
+void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
 
 }  // namespace conformscan::cli

@@ -165,6 +165,8 @@ void setup_profiles(CLI::App& app, AppContext& ctx) {
         ctx.exit_code = bad ? kExitUsage : kExitClean;
     });
 
+    setup_capture(*cmd, ctx);
+
     struct CoverageOptions {
         std::string ref;
         std::string document;
