@@ -206,5 +206,51 @@ TEST_F(Waivers, AsOfADeadlineTheSameWaiverHasExpired) {
     EXPECT_TRUE(section["active"].empty());
 }
 
+// The expiry instant itself is still in force; one second later it is not,
+// whatever the offset it was written with.
+TEST_F(Waivers, ExpiryBoundaryInEveryTimezone) {
+    struct Case {
+        const char* expires_on;
+        const char* last_in_force;  // UTC
+        const char* first_expired;  // UTC
+    };
+    const Case cases[] = {
+        {"2027-01-31T23:59:59+03:00", "2027-01-31T20:59:59Z", "2027-01-31T21:00:00Z"},
+        {"2027-01-31T23:59:59-05:00", "2027-02-01T04:59:59Z", "2027-02-01T05:00:00Z"},
+        {"2027-01-31T23:59:59+05:45", "2027-01-31T18:14:59Z", "2027-01-31T18:15:00Z"},
+        {"2027-01-31T23:59:59Z", "2027-01-31T23:59:59Z", "2027-02-01T00:00:00Z"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.expires_on);
+        const auto file = write(std::string(R"(waivers:
+  - id: W-TZ
+    rule: X509-KEY-01
+    kind: compensating-control
+    justification: Reachable from the management VLAN only.
+    requested_by: NOC
+    approved_by: CISO
+    approved_on: 2026-11-01
+    expires_on: ")") + c.expires_on + "\"\n");
+        auto w = load_waivers(file, kProfiles);
+        ASSERT_TRUE(w.ok()) << w.error().describe();
+        for (const auto& [as_of, in_force] : {std::pair{c.last_in_force, true}, std::pair{c.first_expired, false}}) {
+            core::ScanReport report;
+            report.as_of = core::parse_time(as_of).value();
+            report.targets = {target("127.0.0.1:18449", "rsa1024", {})};
+            report.results = {result("127.0.0.1:18449", "itu-t/x509-certificates", "X509-KEY-01", core::Status::fail)};
+            auto section = apply_waivers(*w, report);
+            EXPECT_EQ(report.results[0].status, in_force ? core::Status::waived : core::Status::fail) << as_of;
+            EXPECT_EQ(section["active"].size(), in_force ? 1u : 0u) << as_of;
+            EXPECT_EQ(section["expired"].size(), in_force ? 0u : 1u) << as_of;
+        }
+    }
+    // A time without an offset is refused: the deadline would depend on the scanning machine's zone.
+    auto no_offset = load_waivers(write(R"(waivers:
+  - {id: W-X, rule: X509-KEY-01, kind: risk-accepted, justification: j, requested_by: a, approved_by: b,
+     approved_on: 2026-11-01, expires_on: "2027-01-31T23:59:59"}
+)"), kProfiles);
+    ASSERT_FALSE(no_offset.ok());
+}
+
 }  // namespace
 }  // namespace conformscan::scanner
