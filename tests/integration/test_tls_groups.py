@@ -9,7 +9,8 @@ reachable endpoint and every group of the IANA registry (by IANA name):
   * TLS 1.2: the same with `-tls1_2 -cipher ECDHE:@SECLEVEL=0`, for the
     elliptic-curve groups (ffdhe is not an ECDHE group in TLS 1.2); where
     the ECDHE handshake is signed with an ECDSA certificate, whose curve must
-    stay offered (RFC 8422 §5.1), also `-groups NAME:P-256:P-384:P-521`,
+    stay offered (RFC 8422 §5.1), also `-groups NAME:P-256:P-384:P-521`
+    (without NAME's own alias),
     accepted when the Server Temp Key is NAME (the lab's servers follow the
     client's order);
   * DHE: `-tls1_2 -cipher DHE:@SECLEVEL=0` with only EC groups listed (no
@@ -85,6 +86,9 @@ def ecdsa_only(e):
     return ok and "Cipher is ECDHE-ECDSA-" in out
 
 
+# The NIST curves' OpenSSL aliases, by IANA name.
+NIST_ALIASES = {"P-256": "secp256r1", "P-384": "secp384r1", "P-521": "secp521r1"}
+
 # s_client's "Server Temp Key:" names for the groups whose IANA name differs.
 TEMP_KEY_NAMES = {"prime256v1": "secp256r1", "prime192v1": "secp192r1"}
 
@@ -92,7 +96,9 @@ TEMP_KEY_NAMES = {"prime256v1": "secp256r1", "prime192v1": "secp192r1"}
 def chosen_with_cert_curves(e, group):
     """An ECDSA certificate's curve must be offered in TLS 1.2 (RFC 8422 5.1): offer GROUP first and the
     NIST curves after it; GROUP is accepted when the server (client order, as the lab's are) chooses it."""
-    ok, temp, out = handshake(e, "-tls1_2", "-cipher", "ECDHE:@SECLEVEL=0", "-groups", f"{group}:P-256:P-384:P-521")
+    # A group listed twice (secp384r1 and its alias P-384) makes OpenSSL refuse the whole list.
+    tail = [c for c in ("P-256", "P-384", "P-521") if NIST_ALIASES.get(c) != group.lower()]
+    ok, temp, out = handshake(e, "-tls1_2", "-cipher", "ECDHE:@SECLEVEL=0", "-groups", ":".join([group, *tail]))
     if "SSL_CONF_cmd(-groups" in out:
         with _unknown_lock:
             _unknown.add(group)
