@@ -23,26 +23,11 @@ const std::vector<std::string_view> kHeaderKeys = {"id", "profile", "title", "ve
 const std::vector<std::string_view> kModifyKeys = {"rule", "reason", "severity", "with"};
 const std::vector<std::string_view> kDropKeys = {"rule", "reason"};
 
-bool blank(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
 bool is_tailoring_id(std::string_view s) {
     auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
     if (s.empty() || !lower_or_digit(s[0])) return false;
     return std::all_of(s.begin(), s.end(),
                        [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
-}
-
-core::Result<std::string> required_text(const yaml::Context& ctx, const Fields& f, std::string_view key,
-                                        std::string_view expected) {
-    const auto* e = f.find(key);
-    if (e == nullptr) return f.missing(ctx, key, expected);
-    auto text = yaml::to_string(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-    if (!text) return text.error();
-    if (blank(*text))
-        return ctx.error(Fields::mark_of(*e), f.path_of(key), fmt::format("must not be empty ({})", expected));
-    return text;
 }
 
 // The list under `key` (absent: empty); each item a mapping.
@@ -78,9 +63,9 @@ core::Result<void> modify(const yaml::Context& ctx, const YAML::Node& node, cons
                           const core::CheckRegistry& checks, core::Profile& p, Applied& applied) {
     auto f = Fields::read(ctx, node, fallback, path, kModifyKeys);
     if (!f) return f.error();
-    auto id = required_text(ctx, *f, "rule", "the id of a rule of the profile");
+    auto id = f->required_text(ctx, "rule", "the id of a rule of the profile");
     if (!id) return id.error();
-    auto reason = required_text(ctx, *f, "reason", "why the rule is changed");
+    auto reason = f->required_text(ctx, "reason", "why the rule is changed");
     if (!reason) return reason.error();
     auto it = find_rule(p, *id);
     if (it == p.rules.end()) return unknown_rule(ctx, *f, p, *id);
@@ -125,9 +110,9 @@ core::Result<void> drop(const yaml::Context& ctx, const YAML::Node& node, const 
                         const std::string& path, core::Profile& p, Applied& applied) {
     auto f = Fields::read(ctx, node, fallback, path, kDropKeys);
     if (!f) return f.error();
-    auto id = required_text(ctx, *f, "rule", "the id of a rule of the profile");
+    auto id = f->required_text(ctx, "rule", "the id of a rule of the profile");
     if (!id) return id.error();
-    auto reason = required_text(ctx, *f, "reason", "why the rule does not apply");
+    auto reason = f->required_text(ctx, "reason", "why the rule does not apply");
     if (!reason) return reason.error();
     auto it = find_rule(p, *id);
     if (it == p.rules.end()) return unknown_rule(ctx, *f, p, *id);
@@ -166,13 +151,13 @@ core::Result<void> apply_tailoring(const std::filesystem::path& file, const core
         if (h == nullptr) return top->missing(ctx, "tailoring", "a mapping with id and profile");
         auto header = Fields::read(ctx, h->value, h->key_mark, "tailoring", kHeaderKeys);
         if (!header) return header.error();
-        auto id = required_text(ctx, *header, "id", "a name for this tailoring");
+        auto id = header->required_text(ctx, "id", "a name for this tailoring");
         if (!id) return id.error();
         if (!is_tailoring_id(*id))
             return ctx.error(Fields::mark_of(*header->find("id")), "tailoring.id",
                              fmt::format("expected lower-case letters, digits, '.', '_' or '-'; got {}",
                                          yaml::quote(*id)));
-        auto profile_id = required_text(ctx, *header, "profile", "the id of the profile it tailors");
+        auto profile_id = header->required_text(ctx, "profile", "the id of the profile it tailors");
         if (!profile_id) return profile_id.error();
         auto target = std::find_if(profiles.begin(), profiles.end(),
                                    [&](const core::Profile& p) { return p.id == *profile_id; });

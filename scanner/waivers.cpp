@@ -22,20 +22,6 @@ const std::vector<std::string_view> kWaiverKeys = {"id",           "rule",      
                                                    "tags",         "kind",        "justification", "requested_by",
                                                    "approved_by",  "approved_on", "expires_on"};
 
-bool blank(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
-core::Result<std::string> required_text(const yaml::Context& ctx, const Fields& f, std::string_view key,
-                                        std::string_view expected) {
-    const auto* e = f.find(key);
-    if (e == nullptr) return f.missing(ctx, key, expected);
-    auto text = yaml::to_string(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-    if (!text) return text.error();
-    if (blank(*text)) return ctx.error(Fields::mark_of(*e), f.path_of(key), fmt::format("must not be empty ({})", expected));
-    return text;
-}
-
 core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, const Fields& f, std::string_view key) {
     const auto* e = f.find(key);
     if (e == nullptr) return std::vector<std::string>{};
@@ -60,10 +46,10 @@ core::Result<Loaded> read_waiver(const yaml::Context& ctx, const YAML::Node& nod
     Loaded out;
     Waiver& w = out.waiver;
     w.defined_in = ctx.where(f->mark());
-    auto id = required_text(ctx, *f, "id", "a unique waiver id, e.g. W-2026-001");
+    auto id = f->required_text(ctx, "id", "a unique waiver id, e.g. W-2026-001");
     if (!id) return id.error();
     w.id = *id;
-    auto rule = required_text(ctx, *f, "rule", "a rule id or a glob such as X509-KEY-*");
+    auto rule = f->required_text(ctx, "rule", "a rule id or a glob such as X509-KEY-*");
     if (!rule) return rule.error();
     w.rule = *rule;
     out.rule_mark = Fields::mark_of(*f->find("rule"));
@@ -75,7 +61,7 @@ core::Result<Loaded> read_waiver(const yaml::Context& ctx, const YAML::Node& nod
     auto tags = optional_list(ctx, *f, "tags");
     if (!tags) return tags.error();
     w.tags = std::move(*tags);
-    auto kind = required_text(ctx, *f, "kind", fmt::format("one of {}", fmt::join(waiver_kinds(), ", ")));
+    auto kind = f->required_text(ctx, "kind", fmt::format("one of {}", fmt::join(waiver_kinds(), ", ")));
     if (!kind) return kind.error();
     if (std::find(waiver_kinds().begin(), waiver_kinds().end(), *kind) == waiver_kinds().end())
         return ctx.error(Fields::mark_of(*f->find("kind")), f->path_of("kind"),
@@ -85,17 +71,17 @@ core::Result<Loaded> read_waiver(const yaml::Context& ctx, const YAML::Node& nod
          {std::tuple{"justification", &w.justification, "why the finding is accepted"},
           std::tuple{"requested_by", &w.requested_by, "who asked for the waiver"},
           std::tuple{"approved_by", &w.approved_by, "who approved it"}}) {
-        auto text = required_text(ctx, *f, key, expected);
+        auto text = f->required_text(ctx, key, expected);
         if (!text) return text.error();
         *slot = *text;
     }
-    auto approved = required_text(ctx, *f, "approved_on", "the approval date, e.g. 2026-11-01");
+    auto approved = f->required_text(ctx, "approved_on", "the approval date, e.g. 2026-11-01");
     if (!approved) return approved.error();
     const auto approved_mark = Fields::mark_of(*f->find("approved_on"));
     auto approved_on = core::parse_time(*approved);
     if (!approved_on) return ctx.error(approved_mark, f->path_of("approved_on"), approved_on.error().message);
     w.approved_on = *approved_on;
-    auto expires = required_text(ctx, *f, "expires_on", "a time with its offset, e.g. 2027-01-31T23:59:59+03:00");
+    auto expires = f->required_text(ctx, "expires_on", "a time with its offset, e.g. 2027-01-31T23:59:59+03:00");
     if (!expires) return expires.error();
     const auto expires_mark = Fields::mark_of(*f->find("expires_on"));
     // A bare date would be read as UTC midnight: the issuer's timezone must be written.

@@ -150,6 +150,18 @@ core::Error Fields::missing(const Context& ctx, std::string_view key, std::strin
     return ctx.error(m_mark, path_of(key), fmt::format("required; expected {}", expected));
 }
 
+core::Result<std::string> Fields::required_text(const Context& ctx, std::string_view key,
+                                                std::string_view expected) const {
+    const auto* e = find(key);
+    if (e == nullptr) return missing(ctx, key, expected);
+    auto text = to_string(ctx, e->value, mark_of(*e), path_of(key));
+    if (!text) return text.error();
+    const bool blank = std::all_of(text->begin(), text->end(),
+                                   [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    if (blank) return ctx.error(mark_of(*e), path_of(key), fmt::format("must not be empty ({})", expected));
+    return text;
+}
+
 core::Result<std::string> Fields::required_string(const Context& ctx, std::string_view key) const {
     const auto* e = find(key);
     if (e == nullptr) return missing(ctx, key, "a string");

@@ -76,6 +76,8 @@ public:
                                       std::string_view expected) const;
 
     core::Result<std::string> required_string(const Context& ctx, std::string_view key) const;
+    // A required string that is not blank; `expected` says what it holds ("why the rule is changed").
+    core::Result<std::string> required_text(const Context& ctx, std::string_view key, std::string_view expected) const;
     // Leaves `out` unchanged when the key is absent.
     core::Result<void> optional_string(const Context& ctx, std::string_view key, std::string& out) const;
 
