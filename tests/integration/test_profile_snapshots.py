@@ -50,7 +50,8 @@ class ProfileSnapshotTest(labtest.LabTestCase):
     def test_the_catalogue_lists_the_shipped_profiles(self):
         for pid in ("itu-t-x805-baseline", "itu-t-x509-certificates", "ietf-rfc9142-ssh", "bsi-tr-02102-2",
                     "bsi-tr-02102-4", "nist-sp800-52r2", "nist-sp800-52r2-government",
-                    "nist-sp800-52r2-public-facing", "owasp-web-headers"):
+                    "nist-sp800-52r2-public-facing", "owasp-web-headers", "ietf-rfc9325-bcp195",
+                    "mozilla-intermediate", "mozilla-modern"):
             self.assertIn(pid, self.ids)
 
     def test_resolved_rules_match_their_snapshots(self):
