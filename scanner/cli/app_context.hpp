@@ -11,7 +11,9 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/core/registry.hpp"
+#include "scanner/config.hpp"
 #include "scanner/core/report_model.hpp"
+#include "scanner/inventory.hpp"
 #include "scanner/profile_loader.hpp"
 #include "scanner/waivers.hpp"
 
@@ -72,5 +74,11 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 // `profiles capture`, under the `profiles` subcommand.
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
+void setup_config(CLI::App& app, AppContext& ctx);
+
+// --config FILE: the configuration, or a UsageError with file:line:column.
+scanner::ScanConfig load_config_or_throw(const std::string& file);
+// The configuration's own scope narrows the inventory's: a target outside it is a UsageError.
+void check_config_scope(const scanner::ScanConfig& config, const scanner::Inventory& inventory);
 
 }  // namespace conformscan::cli
