@@ -22,31 +22,34 @@ namespace fs = std::filesystem;
 constexpr std::string_view kCode = "bad_config";
 constexpr std::size_t kMaxSecretBytes = 64 * 1024;
 
-const std::vector<std::string_view> kTopKeys = {"name",    "inventory", "scope",   "profiles",  "tailoring", "waivers",
-                                                "ca_file", "fail_on",   "output",  "signing",   "retention", "limits",
-                                                "notify"};
+const std::vector<std::string_view> kTopKeys = {"name",      "inventory", "scope",   "profiles", "tailoring",
+                                                "waivers",   "ca_file",   "fail_on", "output",   "signing",
+                                                "retention", "limits",    "notify"};
 const std::vector<std::string_view> kOutputKeys = {"directory", "formats", "lang"};
 const std::vector<std::string_view> kSigningKeys = {"key"};
 const std::vector<std::string_view> kRetentionKeys = {"keep", "older_than_days"};
 const std::vector<std::string_view> kLimitKeys = {"concurrency", "timeout", "max_conn_per_host", "rate"};
-const std::vector<std::string_view> kNotifyKeys = {"events", "certificate_days", "when_unchanged", "webhook", "email"};
+const std::vector<std::string_view> kNotifyKeys = {"events", "certificate_days", "when_unchanged", "webhook",
+                                                   "email"};
 const std::vector<std::string_view> kWebhookKeys = {"url", "token_file", "token_env", "timeout", "retries"};
-const std::vector<std::string_view> kEmailKeys = {"smtp_url", "from",         "to",      "username",
+const std::vector<std::string_view> kEmailKeys = {"smtp_url",      "from",         "to",      "username",
                                                   "password_file", "password_env", "starttls"};
 // Keys that would hold a secret inline: refused with a pointer to *_file / *_env.
 const std::vector<std::string_view> kInlineSecretKeys = {"token", "password", "secret", "api_key", "auth"};
 const std::vector<std::string> kSeverities = {"critical", "high", "medium", "low", "info"};
 
 // Refuses inline secrets before the generic unknown-key message would hide why.
-core::Result<void> refuse_inline_secrets(const yaml::Context& ctx, const YAML::Node& node, std::string_view path) {
+core::Result<void> refuse_inline_secrets(const yaml::Context& ctx, const YAML::Node& node,
+                                         std::string_view path) {
     if (!node.IsMap()) return {};
     for (const auto& kv : node) {
         const auto key = kv.first.Scalar();
         if (std::find(kInlineSecretKeys.begin(), kInlineSecretKeys.end(), key) != kInlineSecretKeys.end())
-            return ctx.error(kv.first.Mark(), yaml::join_path(path, key),
-                             fmt::format("secrets are not written in the configuration: name a file holding it "
-                                         "({0}_file: /etc/conformscan/{0}) or an environment variable ({0}_env: NAME)",
-                                         key == "secret" || key == "api_key" || key == "auth" ? "token" : key));
+            return ctx.error(
+                kv.first.Mark(), yaml::join_path(path, key),
+                fmt::format("secrets are not written in the configuration: name a file holding it "
+                            "({0}_file: /etc/conformscan/{0}) or an environment variable ({0}_env: NAME)",
+                            key == "secret" || key == "api_key" || key == "auth" ? "token" : key));
     }
     return {};
 }
@@ -57,15 +60,18 @@ core::Result<void> refuse_userinfo(const yaml::Context& ctx, const Fields::Entry
     const auto scheme = url.find("://");
     if (scheme == std::string::npos) return {};
     const auto host_end = url.find_first_of("/?#", scheme + 3);
-    const auto authority = url.substr(scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3);
+    const auto authority =
+        url.substr(scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3);
     if (authority.find('@') != std::string::npos)
-        return ctx.error(Fields::mark_of(e), path,
-                         "a URL must not carry credentials (user:password@); use username with password_file or "
-                         "password_env, or token_file / token_env");
+        return ctx.error(
+            Fields::mark_of(e), path,
+            "a URL must not carry credentials (user:password@); use username with password_file or "
+            "password_env, or token_file / token_env");
     return {};
 }
 
-core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, const Fields& f, std::string_view key) {
+core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, const Fields& f,
+                                                     std::string_view key) {
     const auto* e = f.find(key);
     if (e == nullptr) return std::vector<std::string>{};
     if (e->value.IsScalar()) {
@@ -76,14 +82,16 @@ core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, c
     return yaml::to_string_list(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
 }
 
-core::Result<std::vector<std::string>> one_of_list(const yaml::Context& ctx, const Fields& f, std::string_view key,
+core::Result<std::vector<std::string>> one_of_list(const yaml::Context& ctx, const Fields& f,
+                                                   std::string_view key,
                                                    const std::vector<std::string>& allowed) {
     auto list = optional_list(ctx, f, key);
     if (!list) return list.error();
     for (const auto& item : *list)
         if (std::find(allowed.begin(), allowed.end(), item) == allowed.end())
-            return ctx.error(Fields::mark_of(*f.find(key)), f.path_of(key),
-                             fmt::format("expected any of {}; got {}", fmt::join(allowed, ", "), yaml::quote(item)));
+            return ctx.error(
+                Fields::mark_of(*f.find(key)), f.path_of(key),
+                fmt::format("expected any of {}; got {}", fmt::join(allowed, ", "), yaml::quote(item)));
     return list;
 }
 
@@ -91,19 +99,21 @@ core::Result<std::string> one_of(const yaml::Context& ctx, const Fields& f, std:
                                  const std::vector<std::string>& allowed, std::string fallback) {
     if (auto r = f.optional_string(ctx, key, fallback); !r) return r.error();
     if (std::find(allowed.begin(), allowed.end(), fallback) == allowed.end())
-        return ctx.error(Fields::mark_of(*f.find(key)), f.path_of(key),
-                         fmt::format("expected one of {}; got {}", fmt::join(allowed, ", "), yaml::quote(fallback)));
+        return ctx.error(
+            Fields::mark_of(*f.find(key)), f.path_of(key),
+            fmt::format("expected one of {}; got {}", fmt::join(allowed, ", "), yaml::quote(fallback)));
     return fallback;
 }
 
-core::Result<void> number(const yaml::Context& ctx, const Fields& f, std::string_view key, double lo, double hi,
-                          double& out) {
+core::Result<void> number(const yaml::Context& ctx, const Fields& f, std::string_view key, double lo,
+                          double hi, double& out) {
     const auto* e = f.find(key);
     if (e == nullptr) return {};
     auto v = yaml::to_double(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
     if (!v) return v.error();
     if (*v < lo || *v > hi)
-        return ctx.error(Fields::mark_of(*e), f.path_of(key), fmt::format("expected {} to {}; got {}", lo, hi, *v));
+        return ctx.error(Fields::mark_of(*e), f.path_of(key),
+                         fmt::format("expected {} to {}; got {}", lo, hi, *v));
     out = *v;
     return {};
 }
@@ -115,7 +125,8 @@ core::Result<void> integer(const yaml::Context& ctx, const Fields& f, std::strin
     auto v = yaml::to_int(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
     if (!v) return v.error();
     if (*v < lo || *v > hi)
-        return ctx.error(Fields::mark_of(*e), f.path_of(key), fmt::format("expected {} to {}; got {}", lo, hi, *v));
+        return ctx.error(Fields::mark_of(*e), f.path_of(key),
+                         fmt::format("expected {} to {}; got {}", lo, hi, *v));
     out = *v;
     return {};
 }
@@ -132,23 +143,28 @@ core::Result<std::string> path_value(const yaml::Context& ctx, const Fields& f, 
     p = p.lexically_normal();
     std::error_code ec;
     if (must_exist && !fs::is_regular_file(p, ec))
-        return ctx.error(Fields::mark_of(*f.find(key)), f.path_of(key), fmt::format("no such file: {}", p.string()));
+        return ctx.error(Fields::mark_of(*f.find(key)), f.path_of(key),
+                         fmt::format("no such file: {}", p.string()));
     return p.string();
 }
 
-core::Result<SecretRef> secret(const yaml::Context& ctx, const Fields& f, std::string_view stem, const fs::path& base) {
+core::Result<SecretRef> secret(const yaml::Context& ctx, const Fields& f, std::string_view stem,
+                               const fs::path& base) {
     SecretRef out;
     auto file = path_value(ctx, f, fmt::format("{}_file", stem), base, true);
     if (!file) return file.error();
     out.file = *file;
     if (auto r = f.optional_string(ctx, fmt::format("{}_env", stem), out.env); !r) return r.error();
     if (!out.file.empty() && !out.env.empty())
-        return ctx.error(Fields::mark_of(*f.find(fmt::format("{}_env", stem))), f.path_of(fmt::format("{}_env", stem)),
+        return ctx.error(Fields::mark_of(*f.find(fmt::format("{}_env", stem))),
+                         f.path_of(fmt::format("{}_env", stem)),
                          fmt::format("give {0}_file or {0}_env, not both", stem));
-    if (!out.env.empty() && (out.env.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                 std::string::npos ||
-                             (out.env[0] >= '0' && out.env[0] <= '9')))
-        return ctx.error(Fields::mark_of(*f.find(fmt::format("{}_env", stem))), f.path_of(fmt::format("{}_env", stem)),
+    if (!out.env.empty() &&
+        (out.env.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+             std::string::npos ||
+         (out.env[0] >= '0' && out.env[0] <= '9')))
+        return ctx.error(Fields::mark_of(*f.find(fmt::format("{}_env", stem))),
+                         f.path_of(fmt::format("{}_env", stem)),
                          fmt::format("not an environment variable name: {}", yaml::quote(out.env)));
     return out;
 }
@@ -160,7 +176,8 @@ core::Result<Fields> section(const yaml::Context& ctx, const Fields& top, std::s
     return Fields::read(ctx, e->value, Fields::mark_of(*e), top.path_of(key), keys);
 }
 
-core::Result<void> read_webhook(const yaml::Context& ctx, const Fields& notify, const fs::path& base, NotifyConfig& n) {
+core::Result<void> read_webhook(const yaml::Context& ctx, const Fields& notify, const fs::path& base,
+                                NotifyConfig& n) {
     auto f = section(ctx, notify, "webhook", kWebhookKeys);
     if (!f) return f.error();
     WebhookConfig w;
@@ -182,7 +199,8 @@ core::Result<void> read_webhook(const yaml::Context& ctx, const Fields& notify, 
     return {};
 }
 
-core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, const fs::path& base, NotifyConfig& n) {
+core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, const fs::path& base,
+                              NotifyConfig& n) {
     auto f = section(ctx, notify, "email", kEmailKeys);
     if (!f) return f.error();
     EmailConfig m;
@@ -191,7 +209,8 @@ core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, co
     if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0)
         return ctx.error(Fields::mark_of(*f->find("smtp_url")), f->path_of("smtp_url"),
                          fmt::format("expected an smtp:// or smtps:// URL; got {}", yaml::quote(*url)));
-    if (auto r = refuse_userinfo(ctx, *f->find("smtp_url"), f->path_of("smtp_url"), *url); !r) return r.error();
+    if (auto r = refuse_userinfo(ctx, *f->find("smtp_url"), f->path_of("smtp_url"), *url); !r)
+        return r.error();
     m.smtp_url = *url;
     auto from = f->required_text(ctx, "from", "the sender address");
     if (!from) return from.error();
@@ -216,7 +235,8 @@ core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, co
     return {};
 }
 
-core::Result<void> read_notify(const yaml::Context& ctx, const Fields& top, const fs::path& base, ScanConfig& c) {
+core::Result<void> read_notify(const yaml::Context& ctx, const Fields& top, const fs::path& base,
+                               ScanConfig& c) {
     auto f = section(ctx, top, "notify", kNotifyKeys);
     if (!f) return f.error();
     auto events = one_of_list(ctx, *f, "events", notify_events());
@@ -235,11 +255,13 @@ core::Result<void> read_notify(const yaml::Context& ctx, const Fields& top, cons
     if (f->find("email") != nullptr)
         if (auto r = read_email(ctx, *f, base, c.notify); !r) return r.error();
     if (!c.notify.webhook && !c.notify.email)
-        return f->missing(ctx, "webhook", "a webhook or an email channel (notify without a channel sends nothing)");
+        return f->missing(ctx, "webhook",
+                          "a webhook or an email channel (notify without a channel sends nothing)");
     return {};
 }
 
-core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Document& doc, const fs::path& file) {
+core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Document& doc,
+                                     const fs::path& file) {
     if (auto r = refuse_inline_secrets(ctx, doc.root, ""); !r) return r.error();
     auto top = Fields::read(ctx, doc.root, YAML::Mark::null_mark(), "", kTopKeys);
     if (!top) return top.error();
@@ -256,10 +278,12 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
     c.scope = std::move(*scope);
     auto profiles = optional_list(ctx, *top, "profiles");
     if (!profiles) return profiles.error();
-    if (profiles->empty()) return top->missing(ctx, "profiles", "one or more profiles, e.g. [itu-t/x805-baseline]");
+    if (profiles->empty())
+        return top->missing(ctx, "profiles", "one or more profiles, e.g. [itu-t/x805-baseline]");
     // A profile given as a file path is relative to the configuration, like every other path.
     for (auto& p : *profiles)
-        if (p.find('/') != std::string::npos && (p.ends_with(".yaml") || p.ends_with(".yml")) && fs::path(p).is_relative())
+        if (p.find('/') != std::string::npos && (p.ends_with(".yaml") || p.ends_with(".yml")) &&
+            fs::path(p).is_relative())
             p = (base / p).lexically_normal().string();
     c.profiles = std::move(*profiles);
     auto tailoring = optional_list(ctx, *top, "tailoring");
@@ -284,7 +308,8 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
     if (!fail_on) return fail_on.error();
     c.fail_on = *fail_on;
 
-    if (top->find("output") == nullptr) return top->missing(ctx, "output", "output.directory for reports and history");
+    if (top->find("output") == nullptr)
+        return top->missing(ctx, "output", "output.directory for reports and history");
     auto out = section(ctx, *top, "output", kOutputKeys);
     if (!out) return out.error();
     auto dir = out->required_text(ctx, "directory", "the directory for reports and the history database");
@@ -294,7 +319,8 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
         auto formats = one_of_list(ctx, *out, "formats", report_formats());
         if (!formats) return formats.error();
         // The canonical JSON is always written: every other format and the history come from it.
-        if (std::find(formats->begin(), formats->end(), "json") == formats->end()) formats->insert(formats->begin(), "json");
+        if (std::find(formats->begin(), formats->end(), "json") == formats->end())
+            formats->insert(formats->begin(), "json");
         c.formats = std::move(*formats);
     }
     auto lang = one_of(ctx, *out, "lang", report_languages(), c.lang);
@@ -327,7 +353,8 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
         if (!l) return l.error();
         if (auto e = integer(ctx, *l, "concurrency", 1, 1024, c.concurrency); !e) return e.error();
         if (auto e = number(ctx, *l, "timeout", 0.1, 600, c.timeout_s); !e) return e.error();
-        if (auto e = integer(ctx, *l, "max_conn_per_host", 0, 1024, c.max_conn_per_host); !e) return e.error();
+        if (auto e = integer(ctx, *l, "max_conn_per_host", 0, 1024, c.max_conn_per_host); !e)
+            return e.error();
         if (auto e = number(ctx, *l, "rate", 0, 100000, c.rate); !e) return e.error();
     }
     if (top->find("notify") != nullptr)
@@ -348,16 +375,20 @@ core::Result<std::string> SecretRef::read() const {
     if (!env.empty()) {
         const char* v = std::getenv(env.c_str());
         if (v == nullptr || *v == '\0')
-            return core::make_error(std::string(kCode), fmt::format("environment variable {} is not set", env), "config");
+            return core::make_error(std::string(kCode),
+                                    fmt::format("environment variable {} is not set", env), "config");
         value = v;
     } else if (!file.empty()) {
         std::ifstream in(file, std::ios::binary);
-        if (!in) return core::make_error(std::string(kCode), fmt::format("cannot read the secret file {}", file), "config");
+        if (!in)
+            return core::make_error(std::string(kCode), fmt::format("cannot read the secret file {}", file),
+                                    "config");
         std::ostringstream ss;
         ss << in.rdbuf();
         value = ss.str();
         if (value.size() > kMaxSecretBytes)
-            return core::make_error(std::string(kCode), fmt::format("the secret file {} is too large", file), "config");
+            return core::make_error(std::string(kCode), fmt::format("the secret file {} is too large", file),
+                                    "config");
     }
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
     return value;
@@ -427,7 +458,8 @@ nlohmann::json config_json(const ScanConfig& c) {
             if (!w->token.empty()) n["webhook"]["token"] = w->token.describe();
         }
         if (const auto& m = c.notify.email) {
-            n["email"] = {{"smtp_url", m->smtp_url}, {"from", m->from}, {"to", m->to}, {"starttls", m->starttls}};
+            n["email"] = {
+                {"smtp_url", m->smtp_url}, {"from", m->from}, {"to", m->to}, {"starttls", m->starttls}};
             if (!m->username.empty()) n["email"]["username"] = m->username;
             if (!m->password.empty()) n["email"]["password"] = m->password.describe();
         }

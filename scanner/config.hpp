@@ -96,8 +96,8 @@ struct ScanConfig {
     std::vector<std::string> formats = {"json", "text"};
     std::string lang = "en";
     std::string signing_key;
-    std::optional<int> keep;              // scans kept in the history
-    std::optional<int> older_than_days;   // scans older than this are pruned
+    std::optional<int> keep;             // scans kept in the history
+    std::optional<int> older_than_days;  // scans older than this are pruned
     double timeout_s = 5.0;
     std::int64_t concurrency = 8;
     std::int64_t max_conn_per_host = 4;

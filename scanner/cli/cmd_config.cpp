@@ -32,7 +32,8 @@ int run_check(AppContext& ctx, const ConfigOptions& o) {
     j["targets"] = inventory->targets.size();
     j["inventory_scope"] = inventory->scope.entries();
     nlohmann::json resolved = nlohmann::json::array();
-    for (const auto& p : profiles) resolved.push_back({{"id", p.id}, {"version", p.version}, {"rules", p.rules.size()}});
+    for (const auto& p : profiles)
+        resolved.push_back({{"id", p.id}, {"version", p.version}, {"rules", p.rules.size()}});
     j["resolved_profiles"] = resolved;
     if (waivers) j["waiver_count"] = waivers->waivers.size();
     if (o.format == "json") {
@@ -43,20 +44,23 @@ int run_check(AppContext& ctx, const ConfigOptions& o) {
     fmt::print("configuration OK: {} ({})\n", config.path, config.name);
     fmt::print("  targets:   {} from {} (scope {})\n", inventory->targets.size(), config.inventory,
                fmt::join(config.scope.empty() ? inventory->scope.entries() : config.scope, ", "));
-    for (const auto& p : profiles) fmt::print("  profile:   {} {} ({} rules)\n", p.id, p.version, p.rules.size());
+    for (const auto& p : profiles)
+        fmt::print("  profile:   {} {} ({} rules)\n", p.id, p.version, p.rules.size());
     for (const auto& t : config.tailoring) fmt::print("  tailoring: {}\n", t);
     if (waivers) fmt::print("  waivers:   {} ({} waivers)\n", waivers->path, waivers->waivers.size());
-    fmt::print("  output:    {} [{}], language {}\n", config.out_dir, fmt::join(config.formats, ", "), config.lang);
+    fmt::print("  output:    {} [{}], language {}\n", config.out_dir, fmt::join(config.formats, ", "),
+               config.lang);
     if (!config.signing_key.empty()) fmt::print("  signing:   {}\n", config.signing_key);
     if (config.keep || config.older_than_days)
         fmt::print("  retention: {}{}\n", config.keep ? fmt::format("keep {} scans", *config.keep) : "",
-                   config.older_than_days ? fmt::format("{}older than {} days pruned", config.keep ? ", " : "",
-                                                        *config.older_than_days)
+                   config.older_than_days ? fmt::format("{}older than {} days pruned",
+                                                        config.keep ? ", " : "", *config.older_than_days)
                                           : "");
-    fmt::print("  limits:    concurrency {}, timeout {} s, {} connections per host, rate {}\n", config.concurrency,
-               config.timeout_s, config.max_conn_per_host, config.rate);
+    fmt::print("  limits:    concurrency {}, timeout {} s, {} connections per host, rate {}\n",
+               config.concurrency, config.timeout_s, config.max_conn_per_host, config.rate);
     if (const auto& w = config.notify.webhook)
-        fmt::print("  webhook:   {}{} on {}\n", w->url, w->token.empty() ? "" : fmt::format(" (token from {})", w->token.describe()),
+        fmt::print("  webhook:   {}{} on {}\n", w->url,
+                   w->token.empty() ? "" : fmt::format(" (token from {})", w->token.describe()),
                    fmt::join(config.notify.events, ", "));
     if (const auto& m = config.notify.email)
         fmt::print("  e-mail:    {} via {}{} on {}\n", fmt::join(m->to, ", "), m->smtp_url,
@@ -76,11 +80,13 @@ scanner::ScanConfig load_config_or_throw(const std::string& file) {
 void check_config_scope(const scanner::ScanConfig& config, const scanner::Inventory& inventory) {
     if (config.scope.empty()) return;
     auto scope = scanner::Scope::parse(config.scope);
-    if (!scope) throw UsageError(fmt::format("configuration {}: scope: {}", config.path, scope.error().describe()));
+    if (!scope)
+        throw UsageError(fmt::format("configuration {}: scope: {}", config.path, scope.error().describe()));
     for (const auto& t : inventory.targets)
         if (!scope->allows_host(t.host))
-            throw UsageError(fmt::format("target {} of {} is outside the configuration's scope [{}]; nothing was scanned",
-                                         t.id, config.inventory, fmt::join(scope->entries(), ", ")));
+            throw UsageError(
+                fmt::format("target {} of {} is outside the configuration's scope [{}]; nothing was scanned",
+                            t.id, config.inventory, fmt::join(scope->entries(), ", ")));
 }
 
 void setup_config(CLI::App& app, AppContext& ctx) {
@@ -88,8 +94,9 @@ void setup_config(CLI::App& app, AppContext& ctx) {
     auto* cmd = app.add_subcommand("config", "The scheduled-scan configuration file");
     cmd->require_subcommand(1);
     auto* check = cmd->add_subcommand(
-        "check", "Validate a configuration and everything it names (inventory, profiles, tailoring, waivers, keys, "
-                 "secret sources) without scanning; errors as file:line:column, exit 2");
+        "check",
+        "Validate a configuration and everything it names (inventory, profiles, tailoring, waivers, keys, "
+        "secret sources) without scanning; errors as file:line:column, exit 2");
     check->add_option("-c,--config", o->file, "Configuration file")->capture_default_str();
     check->add_option("--format", o->format, "text or json")->capture_default_str();
     check->callback([&ctx, o]() { ctx.exit_code = run_check(ctx, *o); });

@@ -23,7 +23,8 @@ protected:
         char tmpl[] = "/tmp/conformscan-config-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
         m_dir = tmpl;
-        write("inventory.yaml", "scope:\n  allow: [127.0.0.0/8]\ntargets:\n  - {host: 127.0.0.1, port: 443}\n");
+        write("inventory.yaml",
+              "scope:\n  allow: [127.0.0.0/8]\ntargets:\n  - {host: 127.0.0.1, port: 443}\n");
         write("hook.token", "t0ken-value\n");
         write("operator.key", "not read by the loader\n");
     }
@@ -46,7 +47,8 @@ protected:
     fs::path m_dir;
 };
 
-constexpr const char* kMinimal = "inventory: inventory.yaml\nprofiles: [itu-t/x805-baseline]\noutput: {directory: reports}\n";
+constexpr const char* kMinimal =
+    "inventory: inventory.yaml\nprofiles: [itu-t/x805-baseline]\noutput: {directory: reports}\n";
 
 TEST_F(Config, MinimalFileTakesDefaultsAndResolvesPathsAgainstItsDirectory) {
     auto c = load(kMinimal);
@@ -83,7 +85,8 @@ notify:
 )");
     ASSERT_TRUE(c.ok()) << c.error().describe();
     EXPECT_EQ(c->name, "core");
-    EXPECT_EQ(c->formats, (std::vector<std::string>{"json", "text", "html", "sarif"})) << "json is always written";
+    EXPECT_EQ(c->formats, (std::vector<std::string>{"json", "text", "html", "sarif"}))
+        << "json is always written";
     EXPECT_EQ(c->lang, "ar");
     EXPECT_EQ(c->signing_key, (m_dir / "operator.key").string());
     EXPECT_EQ(c->keep, 30);
@@ -101,24 +104,32 @@ notify:
     EXPECT_THAT(shown, Not(HasSubstr("pw-from-env")));
     EXPECT_THAT(shown, HasSubstr("environment variable CONFORMSCAN_TEST_SMTP_PW"));
     ::unsetenv("CONFORMSCAN_TEST_SMTP_PW");
-    EXPECT_THAT(c->notify.email->password.read().error().message, HasSubstr("CONFORMSCAN_TEST_SMTP_PW is not set"));
+    EXPECT_THAT(c->notify.email->password.read().error().message,
+                HasSubstr("CONFORMSCAN_TEST_SMTP_PW is not set"));
 }
 
 TEST_F(Config, InlineSecretsAreRefusedWhereTheyAre) {
     const std::string base = std::string(kMinimal) + "notify:\n";
-    EXPECT_THAT(error_of(base + "  webhook: {url: \"https://h.invalid/x\", token: abc}\n"),
-                HasSubstr("conformscan.yaml:5:41: notify.webhook.token: secrets are not written in the configuration"));
-    EXPECT_THAT(error_of(base + "  email:\n    smtp_url: smtp://m.invalid\n    from: a@b.invalid\n    to: [c@d.invalid]\n"
-                                "    password: hunter2\n"),
-                HasSubstr("conformscan.yaml:9:5: notify.email.password: secrets are not written"));
+    EXPECT_THAT(
+        error_of(base + "  webhook: {url: \"https://h.invalid/x\", token: abc}\n"),
+        HasSubstr(
+            "conformscan.yaml:5:41: notify.webhook.token: secrets are not written in the configuration"));
+    EXPECT_THAT(
+        error_of(base +
+                 "  email:\n    smtp_url: smtp://m.invalid\n    from: a@b.invalid\n    to: [c@d.invalid]\n"
+                 "    password: hunter2\n"),
+        HasSubstr("conformscan.yaml:9:5: notify.email.password: secrets are not written"));
     EXPECT_THAT(error_of(base + "  webhook: {url: \"https://user:pw@h.invalid/x\"}\n"),
                 HasSubstr("notify.webhook.url: a URL must not carry credentials"));
-    EXPECT_THAT(error_of(std::string(kMinimal) + "secret: x\n"), HasSubstr(":4:1: secret: secrets are not written"));
-    EXPECT_THAT(error_of(base + "  webhook: {url: \"https://h.invalid/x\", token_file: hook.token, token_env: T}\n"),
-                HasSubstr("give token_file or token_env, not both"));
-    EXPECT_THAT(error_of(base + "  email: {smtp_url: \"smtp://m.invalid\", from: a@b.invalid, to: [c@d.invalid], "
-                                "username: u, password_env: PW, starttls: none}\n"),
-                HasSubstr("a password is never sent in the clear"));
+    EXPECT_THAT(error_of(std::string(kMinimal) + "secret: x\n"),
+                HasSubstr(":4:1: secret: secrets are not written"));
+    EXPECT_THAT(
+        error_of(base + "  webhook: {url: \"https://h.invalid/x\", token_file: hook.token, token_env: T}\n"),
+        HasSubstr("give token_file or token_env, not both"));
+    EXPECT_THAT(
+        error_of(base + "  email: {smtp_url: \"smtp://m.invalid\", from: a@b.invalid, to: [c@d.invalid], "
+                        "username: u, password_env: PW, starttls: none}\n"),
+        HasSubstr("a password is never sent in the clear"));
 }
 
 TEST_F(Config, MistakesAreRefusedWithFileLineColumn) {
@@ -126,20 +137,26 @@ TEST_F(Config, MistakesAreRefusedWithFileLineColumn) {
     EXPECT_THAT(error_of("inventory: missing.yaml\nprofiles: [x]\noutput: {directory: r}\n"),
                 HasSubstr("conformscan.yaml:1:12: inventory: no such file"));
     EXPECT_THAT(error_of(std::string(kMinimal) + "profile: [x]\n"), HasSubstr(":4:1: "));
-    EXPECT_THAT(error_of("inventory: inventory.yaml\nprofiles: []\noutput: {directory: r}\n"), HasSubstr("profiles"));
-    EXPECT_THAT(error_of("inventory: inventory.yaml\nprofiles: [x]\noutput: {directory: r, formats: [pdf]}\n"),
-                HasSubstr("output.formats: expected any of json, text, html, csv, junit, sarif, oscal; got 'pdf'"));
+    EXPECT_THAT(error_of("inventory: inventory.yaml\nprofiles: []\noutput: {directory: r}\n"),
+                HasSubstr("profiles"));
+    EXPECT_THAT(
+        error_of("inventory: inventory.yaml\nprofiles: [x]\noutput: {directory: r, formats: [pdf]}\n"),
+        HasSubstr("output.formats: expected any of json, text, html, csv, junit, sarif, oscal; got 'pdf'"));
     EXPECT_THAT(error_of("inventory: inventory.yaml\nprofiles: [x]\noutput: {directory: r, lang: de}\n"),
                 HasSubstr("output.lang: expected one of en, fr, es, ar, ru, zh"));
     EXPECT_THAT(error_of(std::string(kMinimal) + "limits: {concurrency: 0}\n"),
                 HasSubstr(":4:23: limits.concurrency: expected 1 to 1024; got 0"));
-    EXPECT_THAT(error_of(std::string(kMinimal) + "fail_on: severe\n"), HasSubstr("fail_on: expected one of critical"));
+    EXPECT_THAT(error_of(std::string(kMinimal) + "fail_on: severe\n"),
+                HasSubstr("fail_on: expected one of critical"));
     EXPECT_THAT(error_of(std::string(kMinimal) + "notify: {events: [regressions]}\n"),
                 HasSubstr("a webhook or an email channel"));
-    EXPECT_THAT(error_of(std::string(kMinimal) + "notify:\n  events: [sometimes]\n  webhook: {url: \"http://h.invalid\"}\n"),
+    EXPECT_THAT(error_of(std::string(kMinimal) +
+                         "notify:\n  events: [sometimes]\n  webhook: {url: \"http://h.invalid\"}\n"),
                 HasSubstr("notify.events: expected any of new_failures, regressions"));
-    EXPECT_THAT(error_of(std::string(kMinimal) + "signing: {key: nope.key}\n"), HasSubstr("signing.key: no such file"));
-    EXPECT_THAT(error_of(std::string(kMinimal) + "tailoring: [nope.yaml]\n"), HasSubstr("tailoring: no such file"));
+    EXPECT_THAT(error_of(std::string(kMinimal) + "signing: {key: nope.key}\n"),
+                HasSubstr("signing.key: no such file"));
+    EXPECT_THAT(error_of(std::string(kMinimal) + "tailoring: [nope.yaml]\n"),
+                HasSubstr("tailoring: no such file"));
     EXPECT_THAT(error_of("inventory: [inventory.yaml\n"), HasSubstr("conformscan.yaml:"));
 }
 
