@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCONFORMSCAN_WERROR=ON
 
-.PHONY: all deps build test demo clean lab-start lab-stop format
+.PHONY: all deps build test demo package clean lab-start lab-stop format
 
 all: build
 
@@ -18,6 +18,9 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)

@@ -1,6 +1,7 @@
 #include "scanner/cli/app_context.hpp"
 
 #include <openssl/crypto.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,8 +9,10 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "checks/register_all.hpp"
@@ -62,14 +65,44 @@ std::vector<core::Profile> AppContext::load_profiles(const std::vector<std::stri
 }
 
 void AppContext::setup_logging() const {
+    if (spdlog::get("conformscan") != nullptr) return;  // once per process
     const bool color = ::isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    auto logger = color ? spdlog::stderr_color_mt("conformscan") : spdlog::stderr_logger_mt("conformscan");
+    std::vector<spdlog::sink_ptr> sinks;
+    spdlog::sink_ptr console;
+    if (color)
+        console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    else
+        console = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    console->set_pattern("%^%l%$: %v");
+    if (quiet) console->set_level(spdlog::level::err);
+    else if (verbosity >= 2) console->set_level(spdlog::level::trace);
+    else if (verbosity == 1) console->set_level(spdlog::level::debug);
+    else console->set_level(spdlog::level::warn);
+    sinks.push_back(console);
+    // The log file and syslog keep the run's story (info and up) whatever the
+    // terminal shows: that is what someone reads the morning after.
+    const auto kept = verbosity >= 1 ? console->level() : spdlog::level::info;
+    if (!log_file.empty()) {
+        try {
+            auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(log_file, kLogFileMaxBytes, kLogFilesKept);
+            file->set_pattern("%Y-%m-%dT%H:%M:%S%z [%P] %l: %v");
+            file->set_level(kept);
+            sinks.push_back(file);
+        } catch (const spdlog::spdlog_ex& e) {
+            throw UsageError(fmt::format("--log-file {}: {}", log_file, e.what()));
+        }
+    }
+    if (syslog) {
+        auto sys = std::make_shared<spdlog::sinks::syslog_sink_mt>("conformscan", LOG_PID, LOG_DAEMON, true);
+        sys->set_pattern("%v");
+        sys->set_level(kept);
+        sinks.push_back(sys);
+    }
+    auto logger = std::make_shared<spdlog::logger>("conformscan", sinks.begin(), sinks.end());
+    logger->set_level(spdlog::level::trace);
+    logger->flush_on(spdlog::level::info);
+    spdlog::register_logger(logger);
     spdlog::set_default_logger(logger);
-    spdlog::set_pattern("%^%l%$: %v");
-    if (quiet) spdlog::set_level(spdlog::level::err);
-    else if (verbosity >= 2) spdlog::set_level(spdlog::level::trace);
-    else if (verbosity == 1) spdlog::set_level(spdlog::level::debug);
-    else spdlog::set_level(spdlog::level::warn);
 }
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {

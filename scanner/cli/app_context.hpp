@@ -27,6 +27,9 @@ enum ExitCode : int {
     kExitInternal = 4,    // an internal error (a bug): please report it
 };
 
+inline constexpr std::size_t kLogFileMaxBytes = 10 * 1024 * 1024;
+inline constexpr std::size_t kLogFilesKept = 5;
+
 inline constexpr const char* kDefaultProfile = "itu-t/x509-certificates";
 
 // Raised by subcommands for configuration errors; main prints it and exits 2.
@@ -40,6 +43,8 @@ struct AppContext {
     std::vector<std::string> profile_dirs;  // --profiles-dir, before the default roots
     int verbosity = 0;                      // -v count
     bool quiet = false;
+    std::string log_file;  // --log-file: rotated at kLogFileMaxBytes, kLogFilesKept files
+    bool syslog = false;   // --syslog
     int exit_code = kExitClean;
 
     AppContext();

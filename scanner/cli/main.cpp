@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
         app.add_option("--profiles-dir", ctx.profile_dirs, "Extra directory of profiles, searched first");
         app.add_flag("-v,--verbose", ctx.verbosity, "More log output on stderr (repeat for more)");
         app.add_flag("-q,--quiet", ctx.quiet, "Print nothing but errors");
+        app.add_option("--log-file", ctx.log_file,
+                       "Also log to FILE (info and up; rotated at 10 MiB, 5 files kept)");
+        app.add_flag("--syslog", ctx.syslog, "Also log to syslog (facility daemon, info and up)");
         app.footer("Exit codes: 0 clean, 1 failures at or above --fail-on, 2 usage or configuration error,\n"
                    "3 incomplete (something could not be observed), 4 internal error.");
         setup_scan(app, ctx);
