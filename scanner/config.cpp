@@ -31,9 +31,10 @@ const std::vector<std::string_view> kRetentionKeys = {"keep", "older_than_days"}
 const std::vector<std::string_view> kLimitKeys = {"concurrency", "timeout", "max_conn_per_host", "rate"};
 const std::vector<std::string_view> kNotifyKeys = {"events", "certificate_days", "when_unchanged", "webhook",
                                                    "email"};
-const std::vector<std::string_view> kWebhookKeys = {"url", "token_file", "token_env", "timeout", "retries"};
-const std::vector<std::string_view> kEmailKeys = {"smtp_url",      "from",         "to",      "username",
-                                                  "password_file", "password_env", "starttls"};
+const std::vector<std::string_view> kWebhookKeys = {"url",     "token_file", "token_env",
+                                                    "timeout", "retries",    "ca_file"};
+const std::vector<std::string_view> kEmailKeys = {
+    "smtp_url", "from", "to", "username", "password_file", "password_env", "starttls", "ca_file", "timeout"};
 // Keys that would hold a secret inline: refused with a pointer to *_file / *_env.
 const std::vector<std::string_view> kInlineSecretKeys = {"token", "password", "secret", "api_key", "auth"};
 const std::vector<std::string> kSeverities = {"critical", "high", "medium", "low", "info"};
@@ -195,6 +196,9 @@ core::Result<void> read_webhook(const yaml::Context& ctx, const Fields& notify, 
     std::int64_t retries = w.retries;
     if (auto r = integer(ctx, *f, "retries", 0, 10, retries); !r) return r.error();
     w.retries = static_cast<int>(retries);
+    auto ca = path_value(ctx, *f, "ca_file", base, true);
+    if (!ca) return ca.error();
+    w.ca_file = *ca;
     n.webhook = std::move(w);
     return {};
 }
@@ -228,6 +232,10 @@ core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, co
     auto starttls = one_of(ctx, *f, "starttls", {"required", "opportunistic", "none"}, m.starttls);
     if (!starttls) return starttls.error();
     m.starttls = *starttls;
+    auto ca = path_value(ctx, *f, "ca_file", base, true);
+    if (!ca) return ca.error();
+    m.ca_file = *ca;
+    if (auto r = number(ctx, *f, "timeout", 0.1, 300, m.timeout_s); !r) return r.error();
     if (m.smtp_url.rfind("smtp://", 0) == 0 && m.starttls == "none" && !m.password.empty())
         return ctx.error(Fields::mark_of(*f->find("starttls")), f->path_of("starttls"),
                          "a password is never sent in the clear: use starttls: required or an smtps:// URL");

@@ -62,6 +62,7 @@ struct WebhookConfig {
     SecretRef token;  // sent as "Authorization: Bearer <token>" when given
     double timeout_s = 10;
     int retries = 3;
+    std::string ca_file;  // trust anchors for an https URL; default: the system store
 };
 
 struct EmailConfig {
@@ -71,6 +72,8 @@ struct EmailConfig {
     std::string username;
     SecretRef password;
     std::string starttls = "required";  // required | opportunistic | none (smtp:// only)
+    std::string ca_file;  // trust anchors for the server's certificate; default: the system store
+    double timeout_s = 30;
 };
 
 struct NotifyConfig {
