@@ -55,9 +55,13 @@ struct AppContext {
 };
 
 // Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
-// prints the report to stdout in `format` unless quiet, and returns the exit code.
+// and DIR/<file> for each of `extra_formats` (reports/render.hpp: csv ->
+// report.csv, ...), prints the report to stdout in `format` unless quiet, and
+// returns the exit code.
 int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on);
+                  core::Severity fail_on, const std::vector<std::string>& extra_formats = {});
+// --report-formats: each a known format, and --out given; throws UsageError.
+void check_report_formats(const std::vector<std::string>& formats, const std::string& out_dir);
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on);
 std::string openssl_version();
@@ -72,5 +76,8 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 // `profiles capture`, under the `profiles` subcommand.
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
+// `report` and its sub-commands (cmd_report.cpp, cmd_report_<sub>.cpp).
+void setup_report(CLI::App& app, AppContext& ctx);
+void setup_report_render(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli
