@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libasio-dev libsqlite3-dev
-  openssl nginx-light python3 python3-cryptography procps iproute2 ca-certificates
+  openssl nginx-light python3 python3-cryptography python3-jsonschema procps iproute2 ca-certificates
   lighttpd lighttpd-mod-gnutls gnutls-bin
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   vsftpd postgresql mariadb-server slapd prosody postfix

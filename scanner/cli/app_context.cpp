@@ -4,6 +4,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -18,6 +19,7 @@
 #include "checks/register_all.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/json_report.hpp"
+#include "reports/render.hpp"
 #include "reports/text_report.hpp"
 #include "scanner/tailoring.hpp"
 
@@ -118,14 +120,33 @@ int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
     return kExitClean;
 }
 
+void check_report_formats(const std::vector<std::string>& formats, const std::string& out_dir) {
+    const auto& known = reports::render_formats();
+    for (const auto& f : formats)
+        if (std::find(known.begin(), known.end(), f) == known.end())
+            throw UsageError(fmt::format("--report-formats: '{}' is not a report format; expected some of {}", f,
+                                         fmt::join(known, ", ")));
+    if (!formats.empty() && out_dir.empty()) throw UsageError("--report-formats needs --out DIR to write them to");
+}
+
 int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on) {
+                  core::Severity fail_on, const std::vector<std::string>& extra_formats) {
     const auto json = reports::render_json(report);
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
         const std::filesystem::path dir(out_dir);
-        for (const auto& [name, content] : {std::pair{"report.json", &json}, std::pair{"report.txt", &text}}) {
-            if (auto w = reports::write_file_atomic(dir / name, *content); !w) {
+        std::vector<std::pair<std::string, std::string>> files = {{"report.json", json}, {"report.txt", text}};
+        for (const auto& f : extra_formats) {
+            if (f == "json" || f == "text") continue;  // always written
+            auto rendered = reports::render(report, f);
+            if (!rendered) {
+                spdlog::error("{}", rendered.error().describe());
+                return kExitInternal;
+            }
+            files.emplace_back(std::string(reports::report_file_name(f)), std::move(*rendered));
+        }
+        for (const auto& [name, content] : files) {
+            if (auto w = reports::write_file_atomic(dir / name, content); !w) {
                 spdlog::error("{}", w.error().describe());
                 return kExitInternal;
             }

@@ -62,9 +62,13 @@ struct AppContext {
 };
 
 // Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
-// prints the report to stdout in `format` unless quiet, and returns the exit code.
+// and DIR/<file> for each of `extra_formats` (reports/render.hpp: csv ->
+// report.csv, ...), prints the report to stdout in `format` unless quiet, and
+// returns the exit code.
 int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on);
+                  core::Severity fail_on, const std::vector<std::string>& extra_formats = {});
+// --report-formats: each a known format, and --out given; throws UsageError.
+void check_report_formats(const std::vector<std::string>& formats, const std::string& out_dir);
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on);
 std::string openssl_version();
@@ -85,5 +89,8 @@ void setup_config(CLI::App& app, AppContext& ctx);
 scanner::ScanConfig load_config_or_throw(const std::string& file);
 // The configuration's own scope narrows the inventory's: a target outside it is a UsageError.
 void check_config_scope(const scanner::ScanConfig& config, const scanner::Inventory& inventory);
+// `report` and its sub-commands (cmd_report.cpp, cmd_report_<sub>.cpp).
+void setup_report(CLI::App& app, AppContext& ctx);
+void setup_report_render(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli

@@ -21,12 +21,14 @@ struct EvaluateOptions {
     std::string as_of;
     std::string waivers;
     std::vector<std::string> tailoring;
+    std::vector<std::string> report_formats;
 };
 
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     ctx.setup_logging();
     const auto fail_on = parse_severity_option(o.fail_on);
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
+    check_report_formats(o.report_formats, o.out);
     auto saved = reports::read_report(o.facts);
     if (!saved) throw UsageError(fmt::format("--facts: {}", saved.error().describe()));
     auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
@@ -54,7 +56,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
-    return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
+    return finish_report(report, o.out, o.format, ctx.quiet, fail_on, o.report_formats);
 }
 
 }  // namespace
@@ -67,7 +69,11 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
         ->check(CLI::ExistingFile);
     cmd->add_option("-p,--profile", o->profiles,
                     fmt::format("Profile (file, catalogue ref or id); repeatable (default {})", kDefaultProfile));
-    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt");
+    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt (and --report-formats)");
+    cmd->add_option("--report-formats", o->report_formats,
+                    "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
+                    "sarif (report.sarif), oscal (report.oscal.json)")
+        ->delimiter(',');
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();

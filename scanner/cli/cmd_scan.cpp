@@ -35,6 +35,7 @@ struct ScanOptions {
     std::string as_of;
     std::string waivers;
     std::vector<std::string> tailoring;
+    std::vector<std::string> report_formats;
 };
 
 // Targets from --targets and --target, each checked against the scope before
@@ -91,6 +92,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     if (!o.ca_file.empty() && ::access(o.ca_file.c_str(), R_OK) != 0)
         throw UsageError(fmt::format("--ca-file {}: cannot read it", o.ca_file));
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
+    check_report_formats(o.report_formats, o.out);
     if (!o.starttls.empty() && o.starttls != "none" && !core::is_starttls_protocol(o.starttls))
         throw UsageError(fmt::format("--starttls must be none or one of {}; got '{}'",
                                      fmt::join(core::starttls_protocols(), ", "), o.starttls));
@@ -146,7 +148,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
-    return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
+    return finish_report(report, o.out, o.format, ctx.quiet, fail_on, o.report_formats);
 }
 
 }  // namespace
@@ -172,7 +174,11 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--scope", o->scope, "Allowed CIDR, address or DNS pattern (*.example.net); repeatable. "
                                          "Targets outside it are refused before anything is sent");
     cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");
-    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt");
+    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt (and --report-formats)");
+    cmd->add_option("--report-formats", o->report_formats,
+                    "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
+                    "sarif (report.sarif), oscal (report.oscal.json)")
+        ->delimiter(',');
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--timeout", o->timeout_s, "Per-operation network timeout in seconds")->capture_default_str();
     cmd->add_option("--concurrency", o->concurrency, "Targets observed at once")->capture_default_str();
