@@ -15,6 +15,7 @@
 #include "checks/register_all.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/json_report.hpp"
+#include "reports/report_chain.hpp"
 #include "reports/text_report.hpp"
 #include "scanner/tailoring.hpp"
 
@@ -85,8 +86,19 @@ int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
     return kExitClean;
 }
 
-int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on) {
+int finish_report(core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
+                  core::Severity fail_on, const reports::Ed25519Key* sign_key) {
+    if (!out_dir.empty()) {
+        // Keep the report this one replaces, and link to it when it judged the same configuration.
+        auto previous = reports::archive_previous_report(out_dir, report.config_digest);
+        if (!previous) {
+            spdlog::error("{}", previous.error().describe());
+            return kExitInternal;
+        }
+        report.previous_report = *previous;
+        if (!previous->is_null())
+            spdlog::info("previous report of this configuration: {}", (*previous)["path"].get<std::string>());
+    }
     const auto json = reports::render_json(report);
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
@@ -97,6 +109,13 @@ int finish_report(const core::ScanReport& report, const std::string& out_dir, co
                 return kExitInternal;
             }
         }
+        if (sign_key != nullptr) {
+            if (auto s = reports::write_signature(dir / "report.json", json, report, *sign_key); !s) {
+                spdlog::error("{}", s.error().describe());
+                return kExitInternal;
+            }
+            spdlog::info("report signed with key {}", sign_key->key_id());
+        }
         spdlog::info("reports written to {}", (dir / "report.json").string());
     }
     if (!quiet) {
@@ -104,6 +123,14 @@ int finish_report(const core::ScanReport& report, const std::string& out_dir, co
         std::fflush(stdout);
     }
     return exit_code_for(report, fail_on);
+}
+
+std::optional<reports::Ed25519Key> load_signing_key(const std::string& key_file, const std::string& out_dir) {
+    if (key_file.empty()) return std::nullopt;
+    if (out_dir.empty()) throw UsageError("--sign needs --out: the signature is written next to DIR/report.json");
+    auto key = reports::Ed25519Key::load_private(key_file);
+    if (!key) throw UsageError(fmt::format("--sign: {}", key.error().describe()));
+    return std::move(key).value();
 }
 
 std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "reports/signature.hpp"
 #include "scanner/core/registry.hpp"
 #include "scanner/core/report_model.hpp"
 #include "scanner/profile_loader.hpp"
@@ -56,8 +57,15 @@ struct AppContext {
 
 // Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
 // prints the report to stdout in `format` unless quiet, and returns the exit code.
-int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on);
+// Before writing, a report.json already in DIR moves to DIR/history/ and
+// becomes report.previous_report when its config_digest equals the report's
+// (reports/report_chain.hpp). With `sign_key`, DIR/report.json.sig is written
+// (atomically) over the exact bytes of report.json.
+int finish_report(core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
+                  core::Severity fail_on, const reports::Ed25519Key* sign_key = nullptr);
+// --sign KEY: the private key, loaded before anything is scanned; a usage
+// error when unreadable or not Ed25519, or without --out. nullopt without --sign.
+std::optional<reports::Ed25519Key> load_signing_key(const std::string& key_file, const std::string& out_dir);
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on);
 std::string openssl_version();
@@ -72,5 +80,9 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 // `profiles capture`, under the `profiles` subcommand.
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
+void setup_keygen(CLI::App& app, AppContext& ctx);
+// `report <sub>`: scanner/cli/cmd_report.cpp creates the group, one file per sub-command.
+void setup_report(CLI::App& app, AppContext& ctx);
+void setup_report_verify(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
         setup_evaluate(app, ctx);
         setup_profiles(app, ctx);
         setup_checks(app, ctx);
+        setup_keygen(app, ctx);
+        setup_report(app, ctx);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
