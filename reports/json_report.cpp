@@ -35,6 +35,8 @@ nlohmann::json to_json(const core::ScanReport& report) {
         {"results", report.results},
         {"summary", core::summarize(report)}};
     if (!report.waivers.is_null()) out["waivers"] = report.waivers;
+    if (!report.config_digest.empty()) out["config_digest"] = report.config_digest;
+    if (!report.previous_report.is_null()) out["previous_report"] = report.previous_report;
     return out;
 }
 
@@ -78,6 +80,14 @@ core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
         }
         r.results = j.value("results", std::vector<core::RuleResult>{});
         r.waivers = j.value("waivers", nlohmann::json());
+        r.config_digest = j.value("config_digest", "");
+        r.previous_report = j.value("previous_report", nlohmann::json());
+        if (!r.previous_report.is_null()) {
+            const auto& p = r.previous_report;
+            if (!p.is_object() || !p.contains("scan_id") || !p["scan_id"].is_string() || !p.contains("sha256") ||
+                !p["sha256"].is_string() || !p.contains("path") || !p["path"].is_string())
+                return core::make_error("report", "previous_report must be {scan_id, sha256, path}", "previous_report");
+        }
         return r;
     } catch (const nlohmann::json::exception& e) {
         return core::make_error("report", fmt::format("not a conformscan report: {}", e.what()));

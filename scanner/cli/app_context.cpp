@@ -20,6 +20,7 @@
 #include "reports/atomic_file.hpp"
 #include "reports/json_report.hpp"
 #include "reports/render.hpp"
+#include "reports/report_chain.hpp"
 #include "reports/text_report.hpp"
 #include "scanner/tailoring.hpp"
 
@@ -129,8 +130,22 @@ void check_report_formats(const std::vector<std::string>& formats, const std::st
     if (!formats.empty() && out_dir.empty()) throw UsageError("--report-formats needs --out DIR to write them to");
 }
 
-int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on, const std::vector<std::string>& extra_formats) {
+int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet, core::Severity fail_on) {
+    const auto& out_dir = out.dir;
+    const auto& format = out.format;
+    const auto& extra_formats = out.extra_formats;
+    const auto* sign_key = out.sign_key;
+    if (!out_dir.empty()) {
+        // Keep the report this one replaces, and link to it when it judged the same configuration.
+        auto previous = reports::archive_previous_report(out_dir, report.config_digest);
+        if (!previous) {
+            spdlog::error("{}", previous.error().describe());
+            return kExitInternal;
+        }
+        report.previous_report = *previous;
+        if (!previous->is_null())
+            spdlog::info("previous report of this configuration: {}", (*previous)["path"].get<std::string>());
+    }
     const auto json = reports::render_json(report);
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
@@ -151,6 +166,13 @@ int finish_report(const core::ScanReport& report, const std::string& out_dir, co
                 return kExitInternal;
             }
         }
+        if (sign_key != nullptr) {
+            if (auto s = reports::write_signature(dir / "report.json", json, report, *sign_key); !s) {
+                spdlog::error("{}", s.error().describe());
+                return kExitInternal;
+            }
+            spdlog::info("report signed with key {}", sign_key->key_id());
+        }
         spdlog::info("reports written to {}", (dir / "report.json").string());
     }
     if (!quiet) {
@@ -158,6 +180,14 @@ int finish_report(const core::ScanReport& report, const std::string& out_dir, co
         std::fflush(stdout);
     }
     return exit_code_for(report, fail_on);
+}
+
+std::optional<reports::Ed25519Key> load_signing_key(const std::string& key_file, const std::string& out_dir) {
+    if (key_file.empty()) return std::nullopt;
+    if (out_dir.empty()) throw UsageError("--sign needs --out: the signature is written next to DIR/report.json");
+    auto key = reports::Ed25519Key::load_private(key_file);
+    if (!key) throw UsageError(fmt::format("--sign: {}", key.error().describe()));
+    return std::move(key).value();
 }
 
 std::string openssl_version() { return OpenSSL_version(OPENSSL_VERSION); }

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "reports/signature.hpp"
 #include "scanner/core/registry.hpp"
 #include "scanner/config.hpp"
 #include "scanner/core/report_model.hpp"
@@ -62,13 +63,28 @@ struct AppContext {
 };
 
 // Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
-// and DIR/<file> for each of `extra_formats` (reports/render.hpp: csv ->
-// report.csv, ...), prints the report to stdout in `format` unless quiet, and
-// returns the exit code.
-int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on, const std::vector<std::string>& extra_formats = {});
+// Where and how finish_report writes a report.
+struct ReportOutput {
+    std::string dir;                                // --out; empty: stdout only
+    std::string format = "text";                    // stdout: text or json
+    std::vector<std::string> extra_formats;         // --report-formats (reports/render.hpp)
+    const reports::Ed25519Key* sign_key = nullptr;  // --sign
+};
+
+// Writes DIR/report.json and DIR/report.txt atomically (when a directory is
+// set), and DIR/<file> for each of the extra formats (reports/render.hpp: csv
+// -> report.csv, ...), prints the report to stdout in `format` unless quiet,
+// and returns the exit code. Before writing, a report.json already in DIR
+// moves to DIR/history/ and becomes report.previous_report when its
+// config_digest equals the report's (reports/report_chain.hpp). With a
+// signing key, DIR/report.json.sig is written (atomically) over the exact
+// bytes of report.json.
+int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet, core::Severity fail_on);
 // --report-formats: each a known format, and --out given; throws UsageError.
 void check_report_formats(const std::vector<std::string>& formats, const std::string& out_dir);
+// --sign KEY: the private key, loaded before anything is scanned; a usage
+// error when unreadable or not Ed25519, or without --out. nullopt without --sign.
+std::optional<reports::Ed25519Key> load_signing_key(const std::string& key_file, const std::string& out_dir);
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on);
 std::string openssl_version();
@@ -92,5 +108,7 @@ void check_config_scope(const scanner::ScanConfig& config, const scanner::Invent
 // `report` and its sub-commands (cmd_report.cpp, cmd_report_<sub>.cpp).
 void setup_report(CLI::App& app, AppContext& ctx);
 void setup_report_render(CLI::App& report, AppContext& ctx);
+void setup_report_verify(CLI::App& report, AppContext& ctx);
+void setup_keygen(CLI::App& app, AppContext& ctx);
 
 }  // namespace conformscan::cli

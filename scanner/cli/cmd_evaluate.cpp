@@ -1,9 +1,12 @@
 // `conformscan evaluate`: re-judge the facts of a saved report with any
 // profile. Sends no packet: no probe runs here.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "conformscan_version.hpp"
 #include "reports/json_report.hpp"
+#include "reports/report_chain.hpp"
 #include "scanner/cli/app_context.hpp"
 #include "scanner/digest.hpp"
 #include "scanner/engine.hpp"
@@ -22,7 +25,22 @@ struct EvaluateOptions {
     std::string waivers;
     std::vector<std::string> tailoring;
     std::vector<std::string> report_formats;
+    std::string sign;
 };
+
+// An evaluation's configuration (README, "Signed reports"): the targets of
+// the facts it judged (by id), the profiles, tailoring and waivers, and a
+// fixed --as-of.
+std::string evaluate_config_digest(const EvaluateOptions& o, const core::ScanReport& report) {
+    auto in = reports::judged_with(report);
+    in["kind"] = "evaluate";
+    std::vector<std::string> ids;
+    for (const auto& t : report.targets) ids.push_back(t.target.id);
+    std::sort(ids.begin(), ids.end());
+    in["targets"] = ids;
+    in["as_of"] = o.as_of;
+    return reports::config_digest(in);
+}
 
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     ctx.setup_logging();
@@ -34,6 +52,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
     ctx.apply_tailoring(o.tailoring, profiles);
     const auto waivers = ctx.load_waivers(o.waivers, profiles);
+    const auto sign_key = load_signing_key(o.sign, o.out);
 
     core::ScanReport report;
     report.tool_version = kVersion;
@@ -56,7 +75,9 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
-    return finish_report(report, o.out, o.format, ctx.quiet, fail_on, o.report_formats);
+    report.config_digest = evaluate_config_digest(o, report);
+    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr}, ctx.quiet,
+                         fail_on);
 }
 
 }  // namespace
@@ -69,7 +90,9 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
         ->check(CLI::ExistingFile);
     cmd->add_option("-p,--profile", o->profiles,
                     fmt::format("Profile (file, catalogue ref or id); repeatable (default {})", kDefaultProfile));
-    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt (and --report-formats)");
+    cmd->add_option("-o,--out", o->out,
+                    "Directory for report.json and report.txt (and --report-formats); a report already there moves "
+                    "to DIR/history/");
     cmd->add_option("--report-formats", o->report_formats,
                     "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
                     "sarif (report.sarif), oscal (report.oscal.json)")
@@ -83,6 +106,8 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
         ->check(CLI::ExistingFile);
     cmd->add_option("--waivers", o->waivers, "Waiver file (YAML) to apply to the new judgement")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--sign", o->sign,
+                    "Ed25519 private key (PEM, from `conformscan keygen`): write DIR/report.json.sig; needs --out");
     cmd->callback([&ctx, o]() { ctx.exit_code = run_evaluate(ctx, *o); });
 }
 

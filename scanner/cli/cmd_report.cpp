@@ -7,9 +7,12 @@
 namespace conformscan::cli {
 
 void setup_report(CLI::App& app, AppContext& ctx) {
-    auto* report = app.add_subcommand("report", "Work on saved reports: render them again in another format");
+    auto* report = app.add_subcommand(
+        "report",
+        "Work on saved reports: render them again in another format, verify their signatures; sends nothing");
     report->require_subcommand(1);
     setup_report_render(*report, ctx);
+    setup_report_verify(*report, ctx);
 }
 
 }  // namespace conformscan::cli

@@ -1,13 +1,16 @@
 // `conformscan scan`: targets → plan → observe → judge → reports.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "conformscan_version.hpp"
+#include "reports/report_chain.hpp"
 #include "scanner/cli/app_context.hpp"
+#include "scanner/digest.hpp"
 #include "scanner/discovery.hpp"
 #include "scanner/engine.hpp"
 #include "scanner/inventory.hpp"
@@ -36,6 +39,7 @@ struct ScanOptions {
     std::string waivers;
     std::vector<std::string> tailoring;
     std::vector<std::string> report_formats;
+    std::string sign;
 };
 
 // Targets from --targets and --target, each checked against the scope before
@@ -82,6 +86,39 @@ std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std:
     return targets;
 }
 
+std::string sorted_joined(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return fmt::format("{}", fmt::join(v, "\n"));
+}
+
+// What makes two scans comparable (README, "Signed reports"): the targets as
+// given (inventory bytes, or the --target list with the options that shape
+// it), the scope, the profiles, tailoring and waivers that judged them (by
+// SHA-256), the trust anchors and a fixed --as-of. Timeouts, concurrency,
+// rate and --fail-on are left out: they change how a scan runs or exits, not
+// what it judges.
+std::string scan_config_digest(const ScanOptions& o, const core::ScanReport& report) {
+    auto in = reports::judged_with(report);
+    in["kind"] = "scan";
+    if (!o.inventory.empty()) {
+        auto d = scanner::sha256_file(o.inventory);
+        in["inventory_sha256"] = d ? *d : "unreadable";
+    }
+    in["targets"] = sorted_joined(o.targets);
+    in["sni"] = o.sni;
+    in["service"] = o.service;
+    in["starttls"] = o.starttls;
+    in["scope"] = sorted_joined(o.scope);
+    if (o.ca_file.empty()) {
+        in["ca_file_sha256"] = "system";
+    } else {
+        auto d = scanner::sha256_file(o.ca_file);
+        in["ca_file_sha256"] = d ? *d : "unreadable";
+    }
+    in["as_of"] = o.as_of;
+    return reports::config_digest(in);
+}
+
 int run_scan(AppContext& ctx, const ScanOptions& o) {
     ctx.setup_logging();
     const auto fail_on = parse_severity_option(o.fail_on);
@@ -100,6 +137,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
     ctx.apply_tailoring(o.tailoring, profiles);
     const auto waivers = ctx.load_waivers(o.waivers, profiles);
+    const auto sign_key = load_signing_key(o.sign, o.out);
     std::vector<std::string> scope_entries;
     auto targets = collect_targets(o, scope_entries);
 
@@ -148,7 +186,9 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
-    return finish_report(report, o.out, o.format, ctx.quiet, fail_on, o.report_formats);
+    report.config_digest = scan_config_digest(o, report);
+    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr}, ctx.quiet,
+                         fail_on);
 }
 
 }  // namespace
@@ -174,7 +214,9 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--scope", o->scope, "Allowed CIDR, address or DNS pattern (*.example.net); repeatable. "
                                          "Targets outside it are refused before anything is sent");
     cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");
-    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt (and --report-formats)");
+    cmd->add_option("-o,--out", o->out,
+                    "Directory for report.json and report.txt (and --report-formats); a report already there moves "
+                    "to DIR/history/ (and is linked as previous_report when it judged the same configuration)");
     cmd->add_option("--report-formats", o->report_formats,
                     "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
                     "sarif (report.sarif), oscal (report.oscal.json)")
@@ -197,6 +239,9 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                     "Waiver file (YAML): failed results it covers are reported as waived until it expires; "
                     "checked before anything is sent")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--sign", o->sign,
+                    "Ed25519 private key (PEM, from `conformscan keygen`): write DIR/report.json.sig over the "
+                    "exact bytes of report.json; needs --out; checked before anything is sent");
     cmd->callback([&ctx, o]() { ctx.exit_code = run_scan(ctx, *o); });
 }
 

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
         setup_profiles(app, ctx);
         setup_checks(app, ctx);
         setup_config(app, ctx);
+        setup_keygen(app, ctx);
         setup_report(app, ctx);
         try {
             app.parse(argc, argv);

@@ -39,6 +39,11 @@ struct ScanReport {
     // The waiver file applied (scanner::apply_waivers): file, sha256, as_of,
     // active / expired / unused waivers. Null without --waivers.
     nlohmann::json waivers;
+    // What makes two scans comparable (reports/report_chain.hpp); "" when not computed.
+    std::string config_digest;
+    // {scan_id, sha256, path} of the previous report of the same configuration
+    // in the same --out directory; null when there is none.
+    nlohmann::json previous_report;
 };
 
 // Counts by status overall, per target, per profile, per severity of failures,

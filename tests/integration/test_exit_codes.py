@@ -114,7 +114,8 @@ class ExitCodesTest(labtest.LabTestCase):
 
     def test_help_on_every_subcommand(self):
         for args in (["--help"], ["scan", "--help"], ["evaluate", "--help"], ["profiles", "--help"],
-                     ["checks", "--help"]):
+                     ["checks", "--help"], ["keygen", "--help"], ["report", "--help"],
+                     ["report", "verify", "--help"]):
             with self.subTest(args=args):
                 result = labtest.run(args)
                 self.assertExit(result, labtest.EXIT_OK)
