@@ -62,7 +62,9 @@ protected:
         fs::create_directories(out);
         const auto bytes = render_json(r);
         spit(out / "report.json", bytes);
-        if (sign) EXPECT_TRUE(write_signature(out / "report.json", bytes, r, *key).ok());
+        if (sign) {
+            EXPECT_TRUE(write_signature(out / "report.json", bytes, r, *key).ok());
+        }
         return r.previous_report;
     }
 
