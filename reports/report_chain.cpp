@@ -148,16 +148,19 @@ ChainResult verify_chain(const fs::path& report, const Ed25519Key& pubkey) {
         link.path = path;
         auto bytes = read_bytes(path);
         if (!bytes) return stop(link, bytes.error().describe());
+        // The recorded hash first: an edit that also breaks the JSON is still reported as an edit.
+        if (!expected.is_null()) {
+            const auto sha = sha256_hex_of(*bytes);
+            if (sha != expected.value("sha256", ""))
+                return stop(link, fmt::format("its SHA-256 is {}, the next report recorded {}", sha,
+                                              expected.value("sha256", "")));
+        }
         const auto header = header_of(*bytes);
         if (!header) return stop(link, "not a conformscan report");
         link.scan_id = header->scan_id;
         link.started_at = header->started_at;
         std::vector<std::string> checks;
         if (!expected.is_null()) {
-            const auto sha = sha256_hex_of(*bytes);
-            if (sha != expected.value("sha256", ""))
-                return stop(link, fmt::format("its SHA-256 is {}, the next report recorded {}", sha,
-                                              expected.value("sha256", "")));
             if (header->scan_id != expected.value("scan_id", ""))
                 return stop(link, fmt::format("its scan id is {}, the next report recorded {}", header->scan_id,
                                               expected.value("scan_id", "")));

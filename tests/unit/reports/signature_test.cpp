@@ -205,19 +205,20 @@ TEST_F(SignatureTest, MalformedSignatureFilesFail) {
     malformed(text.substr(0, text.size() / 2), "not valid JSON (truncated or corrupted)");
     malformed("", "not valid JSON");
     malformed("[]", "not a JSON object");
-    auto s = sig();
+    const auto original = nlohmann::json::parse(text);
+    auto s = original;
     s["format"] = "other/1";
     malformed(s.dump(), "format is not");
-    s = sig();
+    s = original;
     s["signature"] = "AAAA";
     malformed(s.dump(), "signature is not 64 bytes of base64");
-    s = sig();
+    s = original;
     s["signature"] = s["signature"].get<std::string>() + "!";
     malformed(s.dump(), "signature is not 64 bytes of base64");
-    s = sig();
+    s = original;
     s.erase("signed_sha256");
     malformed(s.dump(), "signed_sha256 is not 64 hex digits");
-    s = sig();
+    s = original;
     s["signed_size"] = -1;
     malformed(s.dump(), "signed_size is not a byte count");
 }
