@@ -13,7 +13,10 @@ Run one by hand with the lab started into tests/lab/run (git-ignored):
   tests/lab/lab.sh start tests/lab/run
   CONFORMSCAN_BIN=build/conformscan python3 tests/integration/test_certificates.py
 
-Every address used here is on loopback. Standard library only.
+Every address used here is on loopback. Standard library only, except that
+every report.json loaded is also checked against schemas/report.schema.json
+when python3-jsonschema is installed (scripts/install-deps.sh installs it;
+test_report_schema.py requires it).
 """
 
 import hashlib
@@ -93,10 +96,37 @@ def _no_duplicate_keys(pairs):
     return obj
 
 
+_report_validator = None
+
+
+def report_schema_errors(report, limit=5):
+    """Where REPORT breaks schemas/report.schema.json ([] when it matches, or when jsonschema is missing)."""
+    global _report_validator
+    if _report_validator is None:
+        try:
+            import jsonschema
+        except ImportError:
+            print("labtest: python3-jsonschema missing; reports are not checked against the schema",
+                  file=sys.stderr)
+            _report_validator = False
+            return []
+        schema = json.loads((SOURCE / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+        _report_validator = jsonschema.Draft202012Validator(schema)
+    if _report_validator is False:
+        return []
+    errors = sorted(_report_validator.iter_errors(report), key=lambda e: list(e.absolute_path))
+    return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:limit]]
+
+
 def load_report(path):
-    """Loads a report.json; a duplicated key anywhere is an error, not a silent overwrite."""
+    """Loads a report.json; a duplicated key anywhere is an error, not a silent overwrite, and so is
+    a report that does not match the published schema."""
     with open(path, encoding="utf-8") as f:
-        return json.load(f, object_pairs_hook=_no_duplicate_keys)
+        report = json.load(f, object_pairs_hook=_no_duplicate_keys)
+    errors = report_schema_errors(report)
+    if errors:
+        raise AssertionError(f"{path} does not match schemas/report.schema.json:\n  " + "\n  ".join(errors))
+    return report
 
 
 def results_by(report, *fields):
