@@ -13,6 +13,7 @@ PACKAGES=(
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   vsftpd postgresql mariadb-server slapd prosody postfix
   openssh-server openssh-client snmpd snmp socat inetutils-telnetd inetutils-inetd tftpd-hpa curl
+  chromium
 )
 
 missing=()

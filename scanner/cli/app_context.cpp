@@ -14,8 +14,10 @@
 
 #include "checks/register_all.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/html_i18n.hpp"
 #include "reports/json_report.hpp"
 #include "reports/text_report.hpp"
+#include "scanner/coverage.hpp"
 #include "scanner/tailoring.hpp"
 
 namespace conformscan::cli {
@@ -72,6 +74,31 @@ void AppContext::setup_logging() const {
     else spdlog::set_level(spdlog::level::warn);
 }
 
+reports::HtmlOptions AppContext::html_options(const std::string& lang) const {
+    if (!reports::is_html_language(lang))
+        throw UsageError(fmt::format("--lang must be one of {}; got '{}'", fmt::join(reports::html_languages(), ", "),
+                                     lang));
+    reports::HtmlOptions o;
+    o.lang = lang;
+    auto catalogues = scanner::load_clause_catalogues(loader().roots());
+    if (!catalogues) {
+        spdlog::warn("clause catalogues not used in report.html: {}", catalogues.error().describe());
+        return o;
+    }
+    for (const auto& c : *catalogues) {
+        nlohmann::json clauses = nlohmann::json::array();
+        for (const auto& clause : c.clauses) clauses.push_back({{"clause", clause.clause}, {"title", clause.title}});
+        o.clause_catalogues.push_back({{"document", c.document}, {"edition", c.edition}, {"clauses", clauses}});
+    }
+    return o;
+}
+
+std::string lang_option_help() {
+    return fmt::format("Language of the HTML report's own text: {} (ar is laid out right to left); rule titles "
+                       "and fixes come from the profile's translations where it gives them",
+                       fmt::join(reports::html_languages(), ", "));
+}
+
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
     bool failed = false;
     bool incomplete = false;
@@ -86,12 +113,14 @@ int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
 }
 
 int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on) {
+                  core::Severity fail_on, const reports::HtmlOptions& html) {
     const auto json = reports::render_json(report);
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
         const std::filesystem::path dir(out_dir);
-        for (const auto& [name, content] : {std::pair{"report.json", &json}, std::pair{"report.txt", &text}}) {
+        const auto page = reports::render_html(report, html);
+        for (const auto& [name, content] : {std::pair{"report.json", &json}, std::pair{"report.txt", &text},
+                                            std::pair{"report.html", &page}}) {
             if (auto w = reports::write_file_atomic(dir / name, *content); !w) {
                 spdlog::error("{}", w.error().describe());
                 return kExitInternal;

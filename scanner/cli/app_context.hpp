@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "reports/html_report.hpp"
 #include "scanner/core/registry.hpp"
 #include "scanner/core/report_model.hpp"
 #include "scanner/profile_loader.hpp"
@@ -52,12 +53,18 @@ struct AppContext {
     std::optional<scanner::WaiverFile> load_waivers(const std::string& file,
                                                     const std::vector<core::Profile>& profiles) const;
     void setup_logging() const;
+    // --lang LL for report.html, with the clause catalogues of the profile
+    // roots (documents/*.yaml) so that coverage can name unchecked clauses.
+    // An unknown language is a UsageError; a catalogue that does not load is
+    // a warning (the coverage then says the catalogue is missing).
+    [[nodiscard]] reports::HtmlOptions html_options(const std::string& lang) const;
 };
 
-// Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
-// prints the report to stdout in `format` unless quiet, and returns the exit code.
+// Writes DIR/report.json, DIR/report.txt and DIR/report.html (in html.lang)
+// atomically (when out_dir is set), prints the report to stdout in `format`
+// unless quiet, and returns the exit code.
 int finish_report(const core::ScanReport& report, const std::string& out_dir, const std::string& format, bool quiet,
-                  core::Severity fail_on);
+                  core::Severity fail_on, const reports::HtmlOptions& html);
 
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on);
 std::string openssl_version();
@@ -72,5 +79,10 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 // `profiles capture`, under the `profiles` subcommand.
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
+// `report <sub>` (cmd_report.cpp), one setup_report_<sub> per sub-command file.
+void setup_report(CLI::App& app, AppContext& ctx);
+void setup_report_html(CLI::App& report, AppContext& ctx);
+// The help text of --lang, shared by scan, evaluate and report html.
+std::string lang_option_help();
 
 }  // namespace conformscan::cli

@@ -17,6 +17,7 @@ struct EvaluateOptions {
     std::vector<std::string> profiles;
     std::string out;
     std::string format = "text";
+    std::string lang = "en";
     std::string fail_on = "low";
     std::string as_of;
     std::string waivers;
@@ -26,6 +27,7 @@ struct EvaluateOptions {
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     ctx.setup_logging();
     const auto fail_on = parse_severity_option(o.fail_on);
+    const auto html = ctx.html_options(o.lang);
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
     auto saved = reports::read_report(o.facts);
     if (!saved) throw UsageError(fmt::format("--facts: {}", saved.error().describe()));
@@ -54,7 +56,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
-    return finish_report(report, o.out, o.format, ctx.quiet, fail_on);
+    return finish_report(report, o.out, o.format, ctx.quiet, fail_on, html);
 }
 
 }  // namespace
@@ -67,7 +69,8 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
         ->check(CLI::ExistingFile);
     cmd->add_option("-p,--profile", o->profiles,
                     fmt::format("Profile (file, catalogue ref or id); repeatable (default {})", kDefaultProfile));
-    cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt");
+    cmd->add_option("-o,--out", o->out, "Directory for report.json, report.txt and report.html");
+    cmd->add_option("--lang", o->lang, lang_option_help())->capture_default_str();
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();
