@@ -95,7 +95,7 @@ reports::HtmlOptions AppContext::html_options(const std::string& lang) const {
 
 std::string lang_option_help() {
     return fmt::format("Language of the HTML report's own text: {} (ar is laid out right to left); rule titles "
-                       "and fixes come from the profile's translations where it gives them",
+                       "and fix summaries come from the profile's translations where it gives them",
                        fmt::join(reports::html_languages(), ", "));
 }
 
