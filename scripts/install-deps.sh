@@ -14,6 +14,7 @@ PACKAGES=(
   vsftpd postgresql mariadb-server slapd prosody postfix
   openssh-server openssh-client snmpd snmp socat inetutils-telnetd inetutils-inetd tftpd-hpa curl
   python3-aiosmtpd
+  chromium
 )
 
 missing=()

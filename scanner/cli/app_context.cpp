@@ -18,10 +18,12 @@
 
 #include "checks/register_all.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/html_i18n.hpp"
 #include "reports/json_report.hpp"
 #include "reports/render.hpp"
 #include "reports/report_chain.hpp"
 #include "reports/text_report.hpp"
+#include "scanner/coverage.hpp"
 #include "scanner/tailoring.hpp"
 
 namespace conformscan::cli {
@@ -108,6 +110,31 @@ void AppContext::setup_logging() const {
     spdlog::set_default_logger(logger);
 }
 
+reports::HtmlOptions AppContext::html_options(const std::string& lang) const {
+    if (!reports::is_html_language(lang))
+        throw UsageError(fmt::format("--lang must be one of {}; got '{}'", fmt::join(reports::html_languages(), ", "),
+                                     lang));
+    reports::HtmlOptions o;
+    o.lang = lang;
+    auto catalogues = scanner::load_clause_catalogues(loader().roots());
+    if (!catalogues) {
+        spdlog::warn("clause catalogues not used in report.html: {}", catalogues.error().describe());
+        return o;
+    }
+    for (const auto& c : *catalogues) {
+        nlohmann::json clauses = nlohmann::json::array();
+        for (const auto& clause : c.clauses) clauses.push_back({{"clause", clause.clause}, {"title", clause.title}});
+        o.clause_catalogues.push_back({{"document", c.document}, {"edition", c.edition}, {"clauses", clauses}});
+    }
+    return o;
+}
+
+std::string lang_option_help() {
+    return fmt::format("Language of the HTML report's own text: {} (ar is laid out right to left); rule titles "
+                       "and fix summaries come from the profile's translations where it gives them",
+                       fmt::join(reports::html_languages(), ", "));
+}
+
 int exit_code_for(const core::ScanReport& report, core::Severity fail_on) {
     bool failed = false;
     bool incomplete = false;
@@ -135,6 +162,10 @@ int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet,
     const auto& format = out.format;
     const auto& extra_formats = out.extra_formats;
     const auto* sign_key = out.sign_key;
+    reports::HtmlOptions html = out.html != nullptr ? *out.html : reports::HtmlOptions{};
+    if (sign_key != nullptr && html.signature_status.empty())
+        html.signature_status = fmt::format("signed with key {} when written (check it with conformscan report verify)",
+                                            sign_key->key_id());
     if (!out_dir.empty()) {
         // Keep the report this one replaces, and link to it when it judged the same configuration.
         auto previous = reports::archive_previous_report(out_dir, report.config_digest);
@@ -150,7 +181,8 @@ int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet,
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
         const std::filesystem::path dir(out_dir);
-        std::vector<std::pair<std::string, std::string>> files = {{"report.json", json}, {"report.txt", text}};
+        std::vector<std::pair<std::string, std::string>> files = {
+            {"report.json", json}, {"report.txt", text}, {"report.html", reports::render_html(report, html)}};
         for (const auto& f : extra_formats) {
             if (f == "json" || f == "text") continue;  // always written
             auto rendered = reports::render(report, f);

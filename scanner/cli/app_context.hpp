@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "reports/signature.hpp"
+#include "reports/html_report.hpp"
 #include "scanner/core/registry.hpp"
 #include "scanner/config.hpp"
 #include "scanner/core/report_model.hpp"
@@ -60,6 +61,11 @@ struct AppContext {
     std::optional<scanner::WaiverFile> load_waivers(const std::string& file,
                                                     const std::vector<core::Profile>& profiles) const;
     void setup_logging() const;
+    // --lang LL for report.html, with the clause catalogues of the profile
+    // roots (documents/*.yaml) so that coverage can name unchecked clauses.
+    // An unknown language is a UsageError; a catalogue that does not load is
+    // a warning (the coverage then says the catalogue is missing).
+    [[nodiscard]] reports::HtmlOptions html_options(const std::string& lang) const;
 };
 
 // Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
@@ -69,10 +75,11 @@ struct ReportOutput {
     std::string format = "text";                    // stdout: text or json
     std::vector<std::string> extra_formats;         // --report-formats (reports/render.hpp)
     const reports::Ed25519Key* sign_key = nullptr;  // --sign
+    const reports::HtmlOptions* html = nullptr;     // report.html: --lang and clause catalogues; null: English
 };
 
-// Writes DIR/report.json and DIR/report.txt atomically (when a directory is
-// set), and DIR/<file> for each of the extra formats (reports/render.hpp: csv
+// Writes DIR/report.json, DIR/report.txt and DIR/report.html atomically (when
+// a directory is set), and DIR/<file> for each of the extra formats (reports/render.hpp: csv
 // -> report.csv, ...), prints the report to stdout in `format` unless quiet,
 // and returns the exit code. Before writing, a report.json already in DIR
 // moves to DIR/history/ and becomes report.previous_report when its
@@ -110,5 +117,8 @@ void setup_report(CLI::App& app, AppContext& ctx);
 void setup_report_render(CLI::App& report, AppContext& ctx);
 void setup_report_verify(CLI::App& report, AppContext& ctx);
 void setup_keygen(CLI::App& app, AppContext& ctx);
+void setup_report_html(CLI::App& report, AppContext& ctx);
+// The help text of --lang, shared by scan, evaluate and report html.
+std::string lang_option_help();
 
 }  // namespace conformscan::cli

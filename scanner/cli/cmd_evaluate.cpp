@@ -20,6 +20,7 @@ struct EvaluateOptions {
     std::vector<std::string> profiles;
     std::string out;
     std::string format = "text";
+    std::string lang = "en";
     std::string fail_on = "low";
     std::string as_of;
     std::string waivers;
@@ -45,6 +46,7 @@ std::string evaluate_config_digest(const EvaluateOptions& o, const core::ScanRep
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     ctx.setup_logging();
     const auto fail_on = parse_severity_option(o.fail_on);
+    const auto html = ctx.html_options(o.lang);
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
     check_report_formats(o.report_formats, o.out);
     auto saved = reports::read_report(o.facts);
@@ -76,7 +78,7 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
     report.config_digest = evaluate_config_digest(o, report);
-    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr}, ctx.quiet,
+    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr, &html}, ctx.quiet,
                          fail_on);
 }
 
@@ -91,12 +93,13 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
     cmd->add_option("-p,--profile", o->profiles,
                     fmt::format("Profile (file, catalogue ref or id); repeatable (default {})", kDefaultProfile));
     cmd->add_option("-o,--out", o->out,
-                    "Directory for report.json and report.txt (and --report-formats); a report already there moves "
+                    "Directory for report.json, report.txt and report.html (and --report-formats); a report already there moves "
                     "to DIR/history/");
     cmd->add_option("--report-formats", o->report_formats,
                     "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
                     "sarif (report.sarif), oscal (report.oscal.json)")
         ->delimiter(',');
+    cmd->add_option("--lang", o->lang, lang_option_help())->capture_default_str();
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();

@@ -13,6 +13,7 @@ void setup_report(CLI::App& app, AppContext& ctx) {
     report->require_subcommand(1);
     setup_report_render(*report, ctx);
     setup_report_verify(*report, ctx);
+    setup_report_html(*report, ctx);
 }
 
 }  // namespace conformscan::cli

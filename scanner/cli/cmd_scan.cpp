@@ -30,6 +30,7 @@ struct ScanOptions {
     std::string ca_file;
     std::string out;
     std::string format = "text";
+    std::string lang = "en";
     double timeout_s = 5.0;
     std::size_t concurrency = 8;
     std::size_t max_conn_per_host = 4;
@@ -122,6 +123,7 @@ std::string scan_config_digest(const ScanOptions& o, const core::ScanReport& rep
 int run_scan(AppContext& ctx, const ScanOptions& o) {
     ctx.setup_logging();
     const auto fail_on = parse_severity_option(o.fail_on);
+    const auto html = ctx.html_options(o.lang);
     if (o.timeout_s <= 0 || o.timeout_s > 600) throw UsageError("--timeout must be between 0 and 600 seconds");
     if (o.concurrency == 0 || o.concurrency > 1024) throw UsageError("--concurrency must be between 1 and 1024");
     if (o.max_conn_per_host > 1024) throw UsageError("--max-conn-per-host must be between 0 (unlimited) and 1024");
@@ -187,7 +189,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
     report.finished_at = core::now();
     report.config_digest = scan_config_digest(o, report);
-    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr}, ctx.quiet,
+    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr, &html}, ctx.quiet,
                          fail_on);
 }
 
@@ -215,12 +217,13 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                                          "Targets outside it are refused before anything is sent");
     cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");
     cmd->add_option("-o,--out", o->out,
-                    "Directory for report.json and report.txt (and --report-formats); a report already there moves "
+                    "Directory for report.json, report.txt and report.html (and --report-formats); a report already there moves "
                     "to DIR/history/ (and is linked as previous_report when it judged the same configuration)");
     cmd->add_option("--report-formats", o->report_formats,
                     "More reports to write into --out, comma-separated: csv (report.csv), junit (report.junit.xml), "
                     "sarif (report.sarif), oscal (report.oscal.json)")
         ->delimiter(',');
+    cmd->add_option("--lang", o->lang, lang_option_help())->capture_default_str();
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--timeout", o->timeout_s, "Per-operation network timeout in seconds")->capture_default_str();
     cmd->add_option("--concurrency", o->concurrency, "Targets observed at once")->capture_default_str();

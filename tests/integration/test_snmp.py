@@ -216,7 +216,7 @@ class SnmpTest(labtest.LabTestCase):
         self.assertIn(fp, r["message"])
         self.assertEqual(self.result_of(self.report2, "snmp-public", "LAB-SNMP-COMM-02")["status"], "pass")
         # The site's community never reaches the report or the terminal.
-        for path in (self.tmpdir("snmp-communities") / "report.json", self.tmpdir("snmp-communities") / "report.txt"):
+        for path in (self.tmpdir("snmp-communities") / name for name in ("report.json", "report.txt", "report.html")):
             self.assertNotIn(SITE_COMMUNITY, path.read_text(encoding="utf-8"), path)
         self.assertNotIn(SITE_COMMUNITY, self.result2.stdout + self.result2.stderr)
 
