@@ -72,5 +72,9 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 // `profiles capture`, under the `profiles` subcommand.
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
+// `report`, with one setup_report_<sub> per sub-command (cmd_report_<sub>.cpp).
+void setup_report(CLI::App& app, AppContext& ctx);
+void setup_report_diff(CLI::App& report, AppContext& ctx);
+void setup_report_aggregate(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli

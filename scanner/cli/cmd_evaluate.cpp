@@ -21,6 +21,7 @@ struct EvaluateOptions {
     std::string as_of;
     std::string waivers;
     std::vector<std::string> tailoring;
+    std::string operator_name;
 };
 
 int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
@@ -37,6 +38,8 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.tool_version = kVersion;
     report.openssl_version = openssl_version();
     report.scan_id = new_scan_id();
+    // The facts are the operator's: its name goes with them unless replaced.
+    report.operator_name = o.operator_name.empty() ? saved->operator_name : o.operator_name;
     report.mode = "evaluate";
     report.started_at = core::now();
     // The saved scan's date by default, so that re-judging with the same
@@ -68,6 +71,8 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
     cmd->add_option("-p,--profile", o->profiles,
                     fmt::format("Profile (file, catalogue ref or id); repeatable (default {})", kDefaultProfile));
     cmd->add_option("-o,--out", o->out, "Directory for report.json and report.txt");
+    cmd->add_option("--operator", o->operator_name,
+                    "Operator name to record (default: the saved report's operator, if any)");
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
         setup_evaluate(app, ctx);
         setup_profiles(app, ctx);
         setup_checks(app, ctx);
+        setup_report(app, ctx);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
