@@ -250,7 +250,7 @@ SectorAggregate aggregate_reports(const std::vector<std::filesystem::path>& file
     for (const auto& file : files) {
         auto report = read_report(file);
         if (!report) {
-            rejected.push_back({file, report.error().describe()});
+            rejected.push_back({file, report.error().message});  // the file is listed beside it
             continue;
         }
         reduced.push_back(reduce(file, *report, verify));

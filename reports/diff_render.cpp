@@ -65,10 +65,23 @@ std::string status_text(const std::optional<core::Status>& s) {
     return s ? std::string(core::to_string(*s)) : std::string("absent");
 }
 
+// One line per fact on the terminal: newlines shown as \n, long values
+// (a PEM) cut at 64 characters; the JSON form keeps more.
 std::string value_text(const Json& v) {
     if (v.is_null()) return "(absent)";
-    if (v.is_string()) return v.get<std::string>();
-    return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string text = v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string out;
+    for (char c : text) {
+        if (c == '\n') out += "\\n";
+        else if (c != '\r') out += c;
+    }
+    constexpr std::size_t kMax = 64;
+    if (out.size() > kMax) {
+        std::size_t cut = kMax;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out = out.substr(0, cut) + "…";
+    }
+    return out;
 }
 
 std::string score_text(const Json& v) { return v.is_number() ? fmt::format("{:.1f}%", v.get<double>()) : "n/a"; }
