@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/fingerprint.hpp"
+
 namespace conformscan::reports {
 
 namespace {
@@ -25,6 +27,11 @@ nlohmann::json to_json(const core::ScanReport& report) {
                            {"as_of", core::format_time(report.as_of)},
                            {"options", report.options}};
     if (!report.source.is_null()) scan["source"] = report.source;
+    // Every result carries its fingerprint, also when the report was built
+    // in memory without one.
+    nlohmann::json results = report.results;
+    const auto prints = result_fingerprints(report);
+    for (std::size_t i = 0; i < prints.size(); ++i) results[i]["fingerprint"] = prints[i];
     nlohmann::json out = {
         {"schema_version", report.schema_version},
         {"tool", {{"name", "conformscan"}, {"version", report.tool_version}, {"openssl", report.openssl_version}}},
@@ -32,11 +39,12 @@ nlohmann::json to_json(const core::ScanReport& report) {
         {"scope", {{"allow", report.scope_allow}}},
         {"profiles", report.profiles},
         {"targets", targets},
-        {"results", report.results},
+        {"results", results},
         {"summary", core::summarize(report)}};
     if (!report.waivers.is_null()) out["waivers"] = report.waivers;
     if (!report.config_digest.empty()) out["config_digest"] = report.config_digest;
     if (!report.previous_report.is_null()) out["previous_report"] = report.previous_report;
+    if (!report.operator_name.empty()) out["operator"] = report.operator_name;
     return out;
 }
 
@@ -88,6 +96,8 @@ core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
                 !p["sha256"].is_string() || !p.contains("path") || !p["path"].is_string())
                 return core::make_error("report", "previous_report must be {scan_id, sha256, path}", "previous_report");
         }
+        r.operator_name = j.value("operator", "");
+        assign_fingerprints(r);
         return r;
     } catch (const nlohmann::json::exception& e) {
         return core::make_error("report", fmt::format("not a conformscan report: {}", e.what()));

@@ -302,6 +302,7 @@ std::vector<core::RuleResult> judge(const std::vector<core::TargetRecord>& targe
                 } else {
                     outcome = judge_one(rule, *check, record, as_of);
                 }
+                if (const auto* check = checks.find(rule.check)) r.probes = check->needed_probes(rule.params);
                 r.status = outcome.status;
                 r.message = std::move(outcome.message);
                 r.observed = std::move(outcome.observed);

@@ -25,7 +25,7 @@ using yaml::Fields;
 constexpr std::string_view kCode = "bad_inventory";
 constexpr int kMaxCidrHostBits = 12;  // 4096 addresses
 constexpr std::size_t kMaxTargets = 65536;
-const std::vector<std::string_view> kTopKeys = {"scope", "defaults", "targets"};
+const std::vector<std::string_view> kTopKeys = {"operator", "scope", "defaults", "targets"};
 const std::vector<std::string_view> kScopeKeys = {"allow"};
 const std::vector<std::string_view> kDefaultKeys = {"service", "port", "ports", "sni", "tags", "starttls"};
 const std::vector<std::string_view> kTargetKeys = {"name", "host", "cidr",     "port",      "ports",
@@ -286,6 +286,11 @@ core::Result<Inventory> read_inventory(const yaml::Context& ctx, const yaml::Doc
     auto scope = read_scope(ctx, *top);
     if (!scope) return scope.error();
     inv.scope = std::move(*scope);
+    if (top->find("operator") != nullptr) {
+        auto name = top->required_text(ctx, "operator", "the name of the organisation whose network this is");
+        if (!name) return name.error();
+        inv.operator_name = std::move(*name);
+    }
 
     Settings defaults;
     if (const auto* d = top->find("defaults")) {

@@ -40,6 +40,7 @@ private:
 };
 
 struct Inventory {
+    std::string operator_name;  // `operator:`, recorded in the report; may be empty
     Scope scope;
     std::vector<core::Target> targets;
     std::filesystem::path path;

@@ -120,5 +120,7 @@ void setup_keygen(CLI::App& app, AppContext& ctx);
 void setup_report_html(CLI::App& report, AppContext& ctx);
 // The help text of --lang, shared by scan, evaluate and report html.
 std::string lang_option_help();
+void setup_report_diff(CLI::App& report, AppContext& ctx);
+void setup_report_aggregate(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli

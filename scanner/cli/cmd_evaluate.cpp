@@ -27,6 +27,7 @@ struct EvaluateOptions {
     std::vector<std::string> tailoring;
     std::vector<std::string> report_formats;
     std::string sign;
+    std::string operator_name;
 };
 
 // An evaluation's configuration (README, "Signed reports"): the targets of
@@ -60,6 +61,8 @@ int run_evaluate(AppContext& ctx, const EvaluateOptions& o) {
     report.tool_version = kVersion;
     report.openssl_version = openssl_version();
     report.scan_id = new_scan_id();
+    // The facts are the operator's: its name goes with them unless replaced.
+    report.operator_name = o.operator_name.empty() ? saved->operator_name : o.operator_name;
     report.mode = "evaluate";
     report.started_at = core::now();
     // The saved scan's date by default, so that re-judging with the same
@@ -100,6 +103,8 @@ void setup_evaluate(CLI::App& app, AppContext& ctx) {
                     "sarif (report.sarif), oscal (report.oscal.json)")
         ->delimiter(',');
     cmd->add_option("--lang", o->lang, lang_option_help())->capture_default_str();
+    cmd->add_option("--operator", o->operator_name,
+                    "Operator name to record (default: the saved report's operator, if any)");
     cmd->add_option("--format", o->format, "What to print on stdout: text or json")->capture_default_str();
     cmd->add_option("--fail-on", o->fail_on, "Lowest failure severity that makes the exit code 1")
         ->capture_default_str();

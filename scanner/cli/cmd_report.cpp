@@ -9,11 +9,13 @@ namespace conformscan::cli {
 void setup_report(CLI::App& app, AppContext& ctx) {
     auto* report = app.add_subcommand(
         "report",
-        "Work on saved reports: render them again in another format, verify their signatures; sends nothing");
+        "Work on saved reports: render them again in another format, verify their signatures, compare two scans, aggregate many operators; sends nothing");
     report->require_subcommand(1);
     setup_report_render(*report, ctx);
     setup_report_verify(*report, ctx);
     setup_report_html(*report, ctx);
+    setup_report_diff(*report, ctx);
+    setup_report_aggregate(*report, ctx);
 }
 
 }  // namespace conformscan::cli

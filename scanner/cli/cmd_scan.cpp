@@ -41,11 +41,13 @@ struct ScanOptions {
     std::vector<std::string> tailoring;
     std::vector<std::string> report_formats;
     std::string sign;
+    std::string operator_name;  // --operator; else the inventory's operator:
 };
 
 // Targets from --targets and --target, each checked against the scope before
 // anything is sent. Returns the scope entries the report records.
-std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std::string>& scope_out) {
+std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std::string>& scope_out,
+                                         std::string& operator_out) {
     std::vector<core::Target> targets;
     std::optional<scanner::Scope> scope;
     if (!o.scope.empty()) {
@@ -57,6 +59,7 @@ std::vector<core::Target> collect_targets(const ScanOptions& o, std::vector<std:
         auto inv = scanner::load_inventory(o.inventory);
         if (!inv) throw UsageError(fmt::format("inventory: {}", inv.error().describe()));
         if (!scope) scope = inv->scope;
+        if (operator_out.empty()) operator_out = inv->operator_name;
         for (auto& t : inv->targets) {
             if (!scope->allows_host(t.host))
                 throw UsageError(fmt::format("target {} is outside the scope [{}]; nothing was scanned", t.id,
@@ -132,6 +135,8 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
         throw UsageError(fmt::format("--ca-file {}: cannot read it", o.ca_file));
     if (o.format != "text" && o.format != "json") throw UsageError("--format must be text or json");
     check_report_formats(o.report_formats, o.out);
+    if (o.operator_name.find_first_not_of(" \t") == std::string::npos && !o.operator_name.empty())
+        throw UsageError("--operator must not be blank");
     if (!o.starttls.empty() && o.starttls != "none" && !core::is_starttls_protocol(o.starttls))
         throw UsageError(fmt::format("--starttls must be none or one of {}; got '{}'",
                                      fmt::join(core::starttls_protocols(), ", "), o.starttls));
@@ -141,12 +146,14 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     const auto waivers = ctx.load_waivers(o.waivers, profiles);
     const auto sign_key = load_signing_key(o.sign, o.out);
     std::vector<std::string> scope_entries;
-    auto targets = collect_targets(o, scope_entries);
+    std::string operator_name = o.operator_name;
+    auto targets = collect_targets(o, scope_entries, operator_name);
 
     core::ScanReport report;
     report.tool_version = kVersion;
     report.openssl_version = openssl_version();
     report.scan_id = new_scan_id();
+    report.operator_name = operator_name;
     report.mode = "scan";
     report.started_at = core::now();
     report.as_of = o.as_of.empty() ? report.started_at : parse_as_of(o.as_of);
@@ -216,6 +223,9 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--scope", o->scope, "Allowed CIDR, address or DNS pattern (*.example.net); repeatable. "
                                          "Targets outside it are refused before anything is sent");
     cmd->add_option("--ca-file", o->ca_file, "PEM trust anchors for certificate verification (default: system store)");
+    cmd->add_option("--operator", o->operator_name,
+                    "Name of the organisation whose network this is, recorded in the report (default: the "
+                    "inventory's operator:, if any); `report aggregate` groups reports by it");
     cmd->add_option("-o,--out", o->out,
                     "Directory for report.json, report.txt and report.html (and --report-formats); a report already there moves "
                     "to DIR/history/ (and is linked as previous_report when it judged the same configuration)");

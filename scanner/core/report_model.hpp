@@ -26,6 +26,9 @@ struct ScanReport {
     std::string tool_version;
     std::string openssl_version;
     std::string scan_id;
+    // Who the scanned network belongs to (`scan --operator`, or the
+    // inventory's `operator:`); empty when not given.
+    std::string operator_name;
     std::string mode = "scan";  // "scan" or "evaluate"
     TimePoint started_at{};
     TimePoint finished_at{};

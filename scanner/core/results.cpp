@@ -99,6 +99,8 @@ void to_json(Json& j, const RuleResult& r) {
     if (!r.waiver.is_null()) j["waiver"] = r.waiver;
     if (!r.tailored.is_null()) j["tailored"] = r.tailored;
     if (!r.i18n.is_null()) j["i18n"] = r.i18n;
+    if (!r.probes.empty()) j["probes"] = r.probes;
+    if (!r.fingerprint.empty()) j["fingerprint"] = r.fingerprint;
 }
 
 void from_json(const Json& j, RuleResult& r) {
@@ -124,6 +126,8 @@ void from_json(const Json& j, RuleResult& r) {
     r.waiver = j.value("waiver", Json());
     r.tailored = j.value("tailored", Json());
     r.i18n = j.value("i18n", Json());
+    r.probes = j.value("probes", std::vector<std::string>{});
+    r.fingerprint = j.value("fingerprint", "");
 }
 
 }  // namespace conformscan::core

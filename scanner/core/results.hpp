@@ -79,6 +79,13 @@ struct RuleResult {
     // The rule's text in other languages: {"fr": {"title", "description",
     // "summary"}, ...}; null when the profile gives English only.
     Json i18n;
+    // The probes whose facts the rule read (CheckDescriptor::needed_probes):
+    // `report diff` compares these facts to say what changed behind a result.
+    // Empty in reports written before it was recorded.
+    std::vector<std::string> probes;
+    // Stable identity of the finding across scans (reports/fingerprint.hpp);
+    // filled in when the report is written or read.
+    std::string fingerprint;
 };
 
 void to_json(Json& j, const Reference& r);

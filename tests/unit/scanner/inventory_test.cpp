@@ -60,6 +60,15 @@ TEST(LoadInventory, AutoLinesAndDeclaredOpenPorts) {
     EXPECT_EQ(r->targets[2].service, "auto");
 }
 
+TEST(LoadInventory, OperatorIsRecordedWhenGiven) {
+    auto r = load_inventory(kInventory / "operator.yaml");
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->operator_name, "Ministry of Examples, CERT");
+    r = load_inventory(kInventory / "good.yaml");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->operator_name, "");
+}
+
 TEST(LoadInventory, LargestCidrIsExpanded) {
     auto r = load_inventory(kInventory / "cidr_largest.yaml");
     ASSERT_TRUE(r.ok()) << r.error().describe();
@@ -110,6 +119,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"auto_too_large.yaml", 4, 12,
                 "targets[0].cidr: 127.0.0.0/23 is too large for service: auto: at most 256 addresses"},
         BadCase{"auto_too_many_pairs.yaml", 4, 12, "254 addresses x 17 ports is more than the 4096"},
+        BadCase{"blank_operator.yaml", 1, 11, "operator: must not be empty (the name of the organisation"},
         BadCase{"auto_out_of_scope.yaml", 4, 12,
                 "targets[0].cidr: 127.0.0.0/29 is not inside scope.allow [127.0.0.0/30] (127.0.0.4 is outside)"}),
     [](const auto& param_info) {

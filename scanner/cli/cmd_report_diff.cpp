@@ -1,0 +1,70 @@
+// `conformscan report diff OLD NEW`: what changed between two scans.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "reports/atomic_file.hpp"
+#include "reports/diff.hpp"
+#include "reports/json_report.hpp"
+#include "scanner/cli/app_context.hpp"
+
+namespace conformscan::cli {
+
+namespace {
+
+struct ReportDiffOptions {
+    std::string old_file;
+    std::string new_file;
+    std::string format = "text";
+    std::string out;
+    std::size_t max_facts = 20;
+};
+
+int run_diff(AppContext& ctx, const ReportDiffOptions& o) {
+    ctx.setup_logging();
+    if (o.format != "text" && o.format != "json")
+        throw UsageError(fmt::format("--format must be text or json; got '{}' (HTML: render the JSON diff with the "
+                                     "HTML renderer)",
+                                     o.format));
+    if (o.max_facts == 0 || o.max_facts > 10000) throw UsageError("--max-facts must be between 1 and 10000");
+    auto old_report = reports::read_report(o.old_file);
+    if (!old_report) throw UsageError(fmt::format("old report: {}", old_report.error().describe()));
+    auto new_report = reports::read_report(o.new_file);
+    if (!new_report) throw UsageError(fmt::format("new report: {}", new_report.error().describe()));
+    reports::DiffOptions options;
+    options.max_fact_changes = o.max_facts;
+    auto diff = reports::diff_reports(*old_report, *new_report, options);
+    if (!diff) throw UsageError(diff.error().describe());
+    diff->old_side.file = o.old_file;
+    diff->new_side.file = o.new_file;
+    const auto text = o.format == "json"
+                          ? reports::to_json(*diff).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
+                          : reports::render_diff_text(*diff);
+    if (!o.out.empty()) {
+        if (auto w = reports::write_file_atomic(o.out, text); !w) throw UsageError(w.error().describe());
+    } else if (!ctx.quiet) {
+        std::fputs(text.c_str(), stdout);
+        std::fflush(stdout);
+    }
+    return diff->has_new_failures() ? kExitFailures : kExitClean;
+}
+
+}  // namespace
+
+void setup_report_diff(CLI::App& report, AppContext& ctx) {
+    auto o = std::make_shared<ReportDiffOptions>();
+    auto* cmd = report.add_subcommand(
+        "diff",
+        "Compare two reports: new failures, regressions (pass -> fail), fixed, still failing, other status "
+        "changes, targets and rules added or removed, and the facts that changed behind each changed result. "
+        "Exit code 1 when something newly fails (a new failure or a regression), else 0; 2 for unreadable input");
+    cmd->add_option("OLD", o->old_file, "The earlier report.json")->required()->check(CLI::ExistingFile);
+    cmd->add_option("NEW", o->new_file, "The later report.json")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--format", o->format, "text or json")->capture_default_str();
+    cmd->add_option("-o,--out", o->out, "Write the diff to this file instead of stdout");
+    cmd->add_option("--max-facts", o->max_facts, "Changed facts shown per result; the rest are counted")
+        ->capture_default_str();
+    cmd->callback([&ctx, o]() { ctx.exit_code = run_diff(ctx, *o); });
+}
+
+}  // namespace conformscan::cli
