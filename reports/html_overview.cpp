@@ -74,8 +74,8 @@ std::string section_cover(const Page& page) {
     const auto& r = page.report;
     std::string out = fmt::format("<header class=\"cover\" id=\"cover\">\n<h1>{}</h1>\n<dl class=\"facts\">\n",
                                   page.t("report_title"));
-    if (r.options.contains("operator") && r.options["operator"].is_string())
-        out += dt_dd(page.t("operator"), fmt::format("<bdi>{}</bdi>", escape(r.options["operator"].get<std::string>())));
+    if (!r.operator_name.empty())
+        out += dt_dd(page.t("operator"), fmt::format("<bdi>{}</bdi>", escape(r.operator_name)));
     std::vector<std::string> scope;
     for (const auto& s : r.scope_allow) scope.push_back(fmt::format("<bdi>{}</bdi>", escape(s)));
     out += dt_dd(page.t("scope"), scope.empty() ? page.t("none") : fmt::format("{}", fmt::join(scope, ", ")));
