@@ -68,7 +68,7 @@ class ReportAggregateTest(labtest.LabTestCase):
         result = self.aggregate(self.sector, "--out", out)
         # Two files were rejected: the exit code says the view is incomplete.
         self.assertExit(result, labtest.EXIT_INCOMPLETE)
-        a = labtest.load_report(out)
+        a = json.loads(out.read_text(encoding="utf-8"))
         self.assertEqual(a["summary"], {"reports": 3, "included": 3, "signature_failed": 0, "rejected": 2})
         rejected = {pathlib_name(r["file"]): r["reason"] for r in a["rejected"]}
         self.assertEqual(set(rejected), {"D/report.json", "notes/other.json"})

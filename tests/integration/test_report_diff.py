@@ -201,7 +201,7 @@ class ReportDiffTest(labtest.LabTestCase):
         result = self.diff(self.old_path, self.new_path, "--format", "json", "--out", out)
         self.assertExit(result, labtest.EXIT_FAIL)
         self.assertEqual(result.stdout, "")
-        self.assertEqual(labtest.load_report(out)["summary"]["regressions"], 1)
+        self.assertEqual(json.loads(out.read_text(encoding="utf-8"))["summary"]["regressions"], 1)
 
     def test_reverse_and_identical(self):
         # The other way round: the fix is a regression and the regression a fix.
