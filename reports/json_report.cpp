@@ -45,6 +45,7 @@ nlohmann::json to_json(const core::ScanReport& report) {
     if (!report.config_digest.empty()) out["config_digest"] = report.config_digest;
     if (!report.previous_report.is_null()) out["previous_report"] = report.previous_report;
     if (!report.operator_name.empty()) out["operator"] = report.operator_name;
+    if (!report.comparison.is_null()) out["comparison"] = report.comparison;
     return out;
 }
 
@@ -97,6 +98,9 @@ core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
                 return core::make_error("report", "previous_report must be {scan_id, sha256, path}", "previous_report");
         }
         r.operator_name = j.value("operator", "");
+        r.comparison = j.value("comparison", nlohmann::json());
+        if (!r.comparison.is_null() && !r.comparison.is_object())
+            return core::make_error("report", "comparison must be an object", "comparison");
         assign_fingerprints(r);
         return r;
     } catch (const nlohmann::json::exception& e) {

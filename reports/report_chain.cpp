@@ -66,12 +66,18 @@ bool safe_file_stem(const std::string& s) {
     });
 }
 
-// previous_report.path: relative, inside the out directory, no "..".
+// previous_report.path: relative, inside the out directory, no ".." — or,
+// for the per-scan directories of `scan --config` (OUT/reports/<scan>/), one
+// leading ".." to a sibling directory: "../<scan>/report.json".
 bool safe_relative(const fs::path& p) {
     if (p.empty() || p.is_absolute()) return false;
-    for (const auto& part : p)
-        if (part == ".." || part.string().empty()) return false;
-    return true;
+    std::size_t index = 0;
+    for (const auto& part : p) {
+        if (part.string().empty() || part == "." || (part == ".." && index != 0)) return false;
+        ++index;
+    }
+    // "../x" alone would name a file beside the report's directory, not one inside a sibling directory.
+    return *p.begin() != ".." || index >= 3;
 }
 
 core::Result<void> move_file(const fs::path& from, const fs::path& to) {

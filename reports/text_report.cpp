@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -39,6 +40,37 @@ void append_failure(std::string& out, const core::ScanReport& report, const Rule
     if (!r.references.empty()) out += fmt::format("      cites: {}\n", references_line(r));
     if (!r.guideline.summary.empty()) out += fmt::format("      fix:   {}\n", r.guideline.summary);
     for (const auto& [software, fix] : r.guideline.fixes) out += fmt::format("             {}: {}\n", software, fix);
+}
+
+
+// `scan --config`: what changed since the previous scan of the configuration.
+std::string comparison_text(const nlohmann::json& c) {
+    std::string out;
+    const auto prev = c.value("previous_scan", nlohmann::json());
+    if (prev.is_string())
+        out += fmt::format("\nCHANGES SINCE THE PREVIOUS SCAN {}\n", prev.get<std::string>());
+    else
+        out += "\nCHANGES: first scan of this configuration, every failure is new\n";
+    const auto count = [&](const char* key) { return c.value(key, nlohmann::json::object()).value("count", 0); };
+    out += fmt::format("  regressions {}  new failures {}  fixed {}\n", count("regressions"), count("new_failures"),
+                       count("fixed"));
+    // Regressions are also new failures: each finding is listed once, under its strongest label.
+    std::set<std::string> listed;
+    for (const char* key : {"regressions", "new_failures", "fixed"}) {
+        const std::string k = key;
+        const auto label = k == "regressions" ? "regression" : k == "fixed" ? "fixed" : "new failure";
+        for (const auto& i : c.value(key, nlohmann::json::object()).value("items", nlohmann::json::array())) {
+            const auto id = i.value("target", "") + '|' + i.value("profile", "") + '|' + i.value("rule", "");
+            if (k != "fixed" && !listed.insert(id).second) continue;
+            out += fmt::format("  {:<12} {} {} ({})\n", label, i.value("target", ""), i.value("rule", ""),
+                               i.value("severity", ""));
+        }
+    }
+    for (const auto& e : c.value("expiring_certificates", nlohmann::json::array()))
+        out += fmt::format("  certificate  {} {} expires {} ({} days){}\n", e.value("target", ""),
+                           e.value("subject", ""), e.value("not_after", ""), e.value("days_left", 0),
+                           e.value("new", false) ? "" : ", listed before");
+    return out;
 }
 
 }  // namespace
@@ -112,6 +144,7 @@ std::string render_text(const core::ScanReport& report) {
             out += fmt::format("  {} for {}: expired {}, would cover {} result(s)\n", w.value("id", ""),
                                w.value("rule", ""), w.value("expires_on", ""), w.value("results", 0));
     }
+    if (report.comparison.is_object()) out += comparison_text(report.comparison);
     out += "\nPER TARGET\n";
     const auto s = core::summarize(report);
     for (const auto& t : report.targets) {

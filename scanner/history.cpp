@@ -216,13 +216,15 @@ core::Result<void> History::finish(const ScanRecord& scan, const std::vector<Res
     if (!tx.ok()) return db_error(m_db, "finish");
     Statement update(
         m_db,
-        "UPDATE scans SET finished_at = ?2, status = ?3, exit_code = ?4, summary = ?5 WHERE scan_id = ?1");
+        "UPDATE scans SET finished_at = ?2, status = ?3, exit_code = ?4, summary = ?5, "
+        "config_digest = COALESCE(NULLIF(?6, ''), config_digest) WHERE scan_id = ?1");
     if (!update.ok()) return db_error(m_db, "finish");
     update.bind(1, scan.scan_id);
     update.bind(2, scan.finished_at);
     update.bind(3, scan.status);
     update.bind(4, static_cast<std::int64_t>(scan.exit_code));
     update.bind(5, scan.summary.is_null() ? std::string() : scan.summary.dump());
+    update.bind(6, scan.config_digest);
     if (update.step() != SQLITE_DONE) return db_error(m_db, "cannot record the scan's end");
     if (sqlite3_changes(m_db) != 1)
         return core::make_error(std::string(kCode), fmt::format("scan {} was never begun", scan.scan_id),

@@ -68,7 +68,8 @@ public:
     // holding the configuration's lock. Returns how many were marked.
     core::Result<int> recover_interrupted(const std::string& config_name);
     core::Result<void> begin(const ScanRecord& scan);
-    // Stores results and report files and sets status/finished_at/exit code/summary, in one transaction.
+    // Stores results and report files and sets status/finished_at/exit code/summary (and the
+    // configuration digest, when known only after the scan), in one transaction.
     core::Result<void> finish(const ScanRecord& scan, const std::vector<ResultRow>& results);
 
     // Newest first; `config_name` empty: every configuration.

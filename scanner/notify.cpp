@@ -113,9 +113,63 @@ std::vector<std::string> ScanChanges::events() const {
     std::vector<std::string> out;
     if (!new_failures.empty()) out.emplace_back("new_failures");
     if (!regressions.empty()) out.emplace_back("regressions");
-    if (!expired_waivers.empty()) out.emplace_back("expired_waivers");
-    if (!expiring_certificates.empty()) out.emplace_back("expiring_certificates");
+    if (new_expired_waivers > 0) out.emplace_back("expired_waivers");
+    if (std::any_of(expiring_certificates.begin(), expiring_certificates.end(),
+                    [](const ExpiringCertificate& e) { return e.is_new; }))
+        out.emplace_back("expiring_certificates");
     return out;
+}
+
+namespace {
+
+std::string certificate_key(const ExpiringCertificate& e) { return e.target_id + '|' + e.not_after; }
+std::string waiver_key(const nlohmann::json& w) {
+    return w.value("id", std::string()) + '|' + w.value("expires_on", std::string());
+}
+
+bool listed(const nlohmann::json& keys, const std::string& key) {
+    if (!keys.is_array()) return false;
+    return std::any_of(keys.begin(), keys.end(), [&](const nlohmann::json& k) { return k.is_string() && k == key; });
+}
+
+}  // namespace
+
+nlohmann::json watch_keys(const ScanChanges& changes) {
+    nlohmann::json certs = nlohmann::json::array();
+    for (const auto& e : changes.expiring_certificates) certs.push_back(certificate_key(e));
+    nlohmann::json waivers = nlohmann::json::array();
+    for (const auto& w : changes.expired_waivers) waivers.push_back(waiver_key(w));
+    return {{"expiring_certificates", certs}, {"expired_waivers", waivers}};
+}
+
+void forget_known(ScanChanges& changes, const nlohmann::json& previous_watch) {
+    if (!previous_watch.is_object()) return;
+    const auto certs = previous_watch.value("expiring_certificates", nlohmann::json::array());
+    for (auto& e : changes.expiring_certificates)
+        if (listed(certs, certificate_key(e))) e.is_new = false;
+    const auto waivers = previous_watch.value("expired_waivers", nlohmann::json::array());
+    changes.new_expired_waivers = 0;
+    for (const auto& w : changes.expired_waivers)
+        if (!listed(waivers, waiver_key(w))) ++changes.new_expired_waivers;
+}
+
+nlohmann::json changes_json(const ScanChanges& changes) {
+    nlohmann::json expiring = nlohmann::json::array();
+    for (const auto& e : changes.expiring_certificates)
+        expiring.push_back({{"target", e.target_id},
+                            {"subject", e.subject},
+                            {"not_after", e.not_after},
+                            {"days_left", e.days_left},
+                            {"new", e.is_new}});
+    return {{"previous_scan", changes.has_previous ? nlohmann::json(changes.previous_scan_id) : nlohmann::json()},
+            {"events", changes.events()},
+            {"new_failures", {{"count", changes.new_failures.size()}, {"items", rows_json(changes.new_failures)}}},
+            {"regressions", {{"count", changes.regressions.size()}, {"items", rows_json(changes.regressions)}}},
+            {"fixed", {{"count", changes.fixed.size()}, {"items", rows_json(changes.fixed)}}},
+            {"expired_waivers", {{"count", changes.expired_waivers.size()},
+                                 {"new", changes.new_expired_waivers},
+                                 {"items", changes.expired_waivers}}},
+            {"expiring_certificates", expiring}};
 }
 
 ScanChanges compare_scans(const core::ScanReport& report, const std::vector<ResultRow>& current,
@@ -138,6 +192,7 @@ ScanChanges compare_scans(const core::ScanReport& report, const std::vector<Resu
     if (report.waivers.is_object() && report.waivers.contains("expired") &&
         report.waivers["expired"].is_array())
         c.expired_waivers = report.waivers["expired"];
+    c.new_expired_waivers = c.expired_waivers.size();
     for (const auto& t : report.targets) {
         const auto* tls = t.facts.get("tls");
         if (tls == nullptr) continue;
@@ -165,12 +220,6 @@ bool should_notify(const NotifyConfig& notify, const ScanChanges& changes) {
 }
 
 nlohmann::json alert_json(const AlertContext& ctx, const ScanChanges& changes, const NotifyConfig& notify) {
-    nlohmann::json expiring = nlohmann::json::array();
-    for (const auto& e : changes.expiring_certificates)
-        expiring.push_back({{"target", e.target_id},
-                            {"subject", e.subject},
-                            {"not_after", e.not_after},
-                            {"days_left", e.days_left}});
     return {
         {"conformscan", {{"version", kVersion}, {"host", ctx.host}}},
         {"scan",
@@ -184,13 +233,7 @@ nlohmann::json alert_json(const AlertContext& ctx, const ScanChanges& changes, c
         {"previous_scan", changes.has_previous ? nlohmann::json(changes.previous_scan_id) : nlohmann::json()},
         {"events", changes.events()},
         {"subscribed_events", notify.events},
-        {"changes",
-         {{"new_failures",
-           {{"count", changes.new_failures.size()}, {"items", rows_json(changes.new_failures)}}},
-          {"regressions", {{"count", changes.regressions.size()}, {"items", rows_json(changes.regressions)}}},
-          {"fixed", {{"count", changes.fixed.size()}, {"items", rows_json(changes.fixed)}}},
-          {"expired_waivers", changes.expired_waivers},
-          {"expiring_certificates", expiring}}}};
+        {"changes", changes_json(changes)}};
 }
 
 std::string alert_subject(const AlertContext& ctx, const ScanChanges& changes) {
@@ -212,7 +255,7 @@ std::string alert_text(const AlertContext& ctx, const ScanChanges& changes, cons
         "conformscan scan {} of configuration {} ({})\nfinished {} on {}\nreport: {}\n", ctx.scan_id,
         ctx.config_name, ctx.config_path, ctx.finished_at, ctx.host, ctx.report_path);
     if (ctx.summary.is_object()) {
-        const auto totals = ctx.summary.value("totals", nlohmann::json::object());
+        const auto totals = ctx.summary.value("results", nlohmann::json::object());
         out += fmt::format("results: {} pass, {} fail, {} error, {} waived\n", totals.value("pass", 0),
                            totals.value("fail", 0), totals.value("error", 0), totals.value("waived", 0));
     }

@@ -22,6 +22,7 @@ struct ExpiringCertificate {
     std::string subject;    // the leaf's common name
     std::string not_after;  // ISO 8601
     long days_left = 0;     // negative: already expired
+    bool is_new = true;     // not listed by the previous scan (forget_known)
 };
 
 // The comparison of a scan with the previous scan of its configuration.
@@ -32,11 +33,23 @@ struct ScanChanges {
     std::vector<ResultRow> regressions;   // pass before, fail now (also among new_failures)
     std::vector<ResultRow> fixed;         // fail before, pass now
     nlohmann::json expired_waivers = nlohmann::json::array();  // as the report lists them
+    std::size_t new_expired_waivers = 0;                       // of those, not listed by the previous scan
     std::vector<ExpiringCertificate> expiring_certificates;
 
-    // The events of notify_events() that happened.
+    // The events of notify_events() that happened. An expired waiver or an
+    // expiring certificate is an event once: when the previous scan did not
+    // list it already (forget_known), so an unchanged rerun stays quiet.
     [[nodiscard]] std::vector<std::string> events() const;
 };
+
+// What a scan remembers for the next one's forget_known: the keys of the
+// expired waivers and expiring certificates it listed.
+nlohmann::json watch_keys(const ScanChanges& changes);
+// Marks the expired waivers and expiring certificates that `previous_watch`
+// (watch_keys of the previous scan) already listed as not new.
+void forget_known(ScanChanges& changes, const nlohmann::json& previous_watch);
+// The comparison as a report (`comparison`) and the webhook body carry it.
+nlohmann::json changes_json(const ScanChanges& changes);
 
 // `previous` empty on the first scan of a configuration: every failure is new.
 ScanChanges compare_scans(const core::ScanReport& report, const std::vector<ResultRow>& current,

@@ -166,7 +166,7 @@ int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet,
     if (sign_key != nullptr && html.signature_status.empty())
         html.signature_status = fmt::format("signed with key {} when written (check it with conformscan report verify)",
                                             sign_key->key_id());
-    if (!out_dir.empty()) {
+    if (!out_dir.empty() && out.archive_previous) {
         // Keep the report this one replaces, and link to it when it judged the same configuration.
         auto previous = reports::archive_previous_report(out_dir, report.config_digest);
         if (!previous) {
@@ -181,8 +181,8 @@ int finish_report(core::ScanReport& report, const ReportOutput& out, bool quiet,
     const auto text = reports::render_text(report);
     if (!out_dir.empty()) {
         const std::filesystem::path dir(out_dir);
-        std::vector<std::pair<std::string, std::string>> files = {
-            {"report.json", json}, {"report.txt", text}, {"report.html", reports::render_html(report, html)}};
+        std::vector<std::pair<std::string, std::string>> files = {{"report.json", json}, {"report.txt", text}};
+        if (out.write_html) files.emplace_back("report.html", reports::render_html(report, html));
         for (const auto& f : extra_formats) {
             if (f == "json" || f == "text") continue;  // always written
             auto rendered = reports::render(report, f);

@@ -27,6 +27,8 @@ enum ExitCode : int {
     kExitUsage = 2,       // usage or configuration error; nothing scanned
     kExitIncomplete = 3,  // no failures, but some target or rule could not be observed
     kExitInternal = 4,    // an internal error (a bug): please report it
+    kExitRegression = 5,  // scan --config --fail-on-regression: a result that passed in the previous scan fails now
+    kExitLocked = 6,      // scan --config: another run of the same configuration holds its lock; nothing scanned
 };
 
 inline constexpr std::size_t kLogFileMaxBytes = 10 * 1024 * 1024;
@@ -68,7 +70,6 @@ struct AppContext {
     [[nodiscard]] reports::HtmlOptions html_options(const std::string& lang) const;
 };
 
-// Writes DIR/report.json and DIR/report.txt atomically (when out_dir is set),
 // Where and how finish_report writes a report.
 struct ReportOutput {
     std::string dir;                                // --out; empty: stdout only
@@ -76,6 +77,11 @@ struct ReportOutput {
     std::vector<std::string> extra_formats;         // --report-formats (reports/render.hpp)
     const reports::Ed25519Key* sign_key = nullptr;  // --sign
     const reports::HtmlOptions* html = nullptr;     // report.html: --lang and clause catalogues; null: English
+    // A report.json already in `dir` moves to DIR/history/ and is chained;
+    // off for `scan --config`, which writes each scan to a new directory and
+    // takes the previous report from the history database.
+    bool archive_previous = true;
+    bool write_html = true;  // report.html beside report.json and report.txt
 };
 
 // Writes DIR/report.json, DIR/report.txt and DIR/report.html atomically (when
@@ -107,6 +113,7 @@ void setup_profiles(CLI::App& app, AppContext& ctx);
 void setup_capture(CLI::App& profiles, AppContext& ctx);
 void setup_checks(CLI::App& app, AppContext& ctx);
 void setup_config(CLI::App& app, AppContext& ctx);
+void setup_history(CLI::App& app, AppContext& ctx);
 
 // --config FILE: the configuration, or a UsageError with file:line:column.
 scanner::ScanConfig load_config_or_throw(const std::string& file);

@@ -10,6 +10,7 @@
 #include "conformscan_version.hpp"
 #include "reports/report_chain.hpp"
 #include "scanner/cli/app_context.hpp"
+#include "scanner/cli/scan_pipeline.hpp"
 #include "scanner/digest.hpp"
 #include "scanner/discovery.hpp"
 #include "scanner/engine.hpp"
@@ -18,31 +19,6 @@
 namespace conformscan::cli {
 
 namespace {
-
-struct ScanOptions {
-    std::vector<std::string> profiles;
-    std::vector<std::string> targets;
-    std::string inventory;
-    std::string sni;
-    std::string service = "tls";
-    std::string starttls;  // for --target: a protocol or "none"; empty: implied by the service
-    std::vector<std::string> scope;
-    std::string ca_file;
-    std::string out;
-    std::string format = "text";
-    std::string lang = "en";
-    double timeout_s = 5.0;
-    std::size_t concurrency = 8;
-    std::size_t max_conn_per_host = 4;
-    double rate = 0;
-    std::string fail_on = "low";
-    std::string as_of;
-    std::string waivers;
-    std::vector<std::string> tailoring;
-    std::vector<std::string> report_formats;
-    std::string sign;
-    std::string operator_name;  // --operator; else the inventory's operator:
-};
 
 // Targets from --targets and --target, each checked against the scope before
 // anything is sent. Returns the scope entries the report records.
@@ -123,10 +99,12 @@ std::string scan_config_digest(const ScanOptions& o, const core::ScanReport& rep
     return reports::config_digest(in);
 }
 
-int run_scan(AppContext& ctx, const ScanOptions& o) {
-    ctx.setup_logging();
-    const auto fail_on = parse_severity_option(o.fail_on);
-    const auto html = ctx.html_options(o.lang);
+}  // namespace
+
+PreparedScan prepare_scan(const AppContext& ctx, const ScanOptions& o) {
+    PreparedScan scan;
+    scan.fail_on = parse_severity_option(o.fail_on);
+    scan.html = ctx.html_options(o.lang);
     if (o.timeout_s <= 0 || o.timeout_s > 600) throw UsageError("--timeout must be between 0 and 600 seconds");
     if (o.concurrency == 0 || o.concurrency > 1024) throw UsageError("--concurrency must be between 1 and 1024");
     if (o.max_conn_per_host > 1024) throw UsageError("--max-conn-per-host must be between 0 (unlimited) and 1024");
@@ -141,15 +119,15 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
         throw UsageError(fmt::format("--starttls must be none or one of {}; got '{}'",
                                      fmt::join(core::starttls_protocols(), ", "), o.starttls));
 
-    auto profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
-    ctx.apply_tailoring(o.tailoring, profiles);
-    const auto waivers = ctx.load_waivers(o.waivers, profiles);
-    const auto sign_key = load_signing_key(o.sign, o.out);
+    scan.profiles = ctx.load_profiles(o.profiles.empty() ? std::vector<std::string>{kDefaultProfile} : o.profiles);
+    ctx.apply_tailoring(o.tailoring, scan.profiles);
+    scan.waivers = ctx.load_waivers(o.waivers, scan.profiles);
+    scan.sign_key = load_signing_key(o.sign, o.out);
     std::vector<std::string> scope_entries;
     std::string operator_name = o.operator_name;
-    auto targets = collect_targets(o, scope_entries, operator_name);
+    scan.targets = collect_targets(o, scope_entries, operator_name);
 
-    core::ScanReport report;
+    auto& report = scan.report;
     report.tool_version = kVersion;
     report.openssl_version = openssl_version();
     report.scan_id = new_scan_id();
@@ -158,7 +136,7 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
     report.started_at = core::now();
     report.as_of = o.as_of.empty() ? report.started_at : parse_as_of(o.as_of);
     report.scope_allow = scope_entries;
-    for (const auto& p : profiles) report.profiles.push_back(core::profile_summary_json(p));
+    for (const auto& p : scan.profiles) report.profiles.push_back(core::profile_summary_json(p));
     report.options = {{"timeout_seconds", o.timeout_s},
                       {"concurrency", o.concurrency},
                       {"max_conn_per_host", o.max_conn_per_host},
@@ -167,37 +145,56 @@ int run_scan(AppContext& ctx, const ScanOptions& o) {
                       {"fail_on", o.fail_on}};
     if (!o.inventory.empty()) report.options["inventory"] = o.inventory;
 
-    scanner::ObserveOptions observe;
+    auto& observe = scan.observe;
     observe.concurrency = o.concurrency;
     observe.probe.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     observe.probe.ca_file = o.ca_file;
     observe.probe.limiter = std::make_shared<core::ConnectionLimiter>(o.max_conn_per_host, o.rate);
     observe.resolve = [](core::Target& t) { return scanner::resolve_target(t); };
+    return scan;
+}
 
+void execute_scan(const AppContext& ctx, const ScanOptions& o, PreparedScan& scan) {
+    auto& report = scan.report;
     // service: auto lines: identify what answers before planning (scanner/discovery.hpp).
-    auto discovery = scanner::discover_services(std::move(targets), ctx.probes, observe);
+    auto discovery = scanner::discover_services(std::move(scan.targets), ctx.probes, scan.observe);
     if (!discovery) throw UsageError(discovery.error().describe());
     if (discovery->summary.value("swept", 0) > 0) report.options["service_auto"] = discovery->summary;
 
-    auto plan = scanner::make_plan(discovery->targets, profiles, ctx.checks, ctx.probes, report.as_of);
+    auto plan = scanner::make_plan(discovery->targets, scan.profiles, ctx.checks, ctx.probes, report.as_of);
     if (!plan) throw UsageError(plan.error().describe());
     scanner::reuse_discovery(*plan, *discovery);
     spdlog::info("scanning {} targets: {} probe runs for {} profiles", plan->targets.size(), plan->probe_runs(),
-                 profiles.size());
-    const bool progress = !ctx.quiet && ::isatty(STDERR_FILENO) != 0;
-    if (progress) {
-        observe.on_progress = [](std::size_t done, std::size_t total, const core::Target& t) {
-            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, t.id.c_str());
+                 scan.profiles.size());
+    auto observe = scan.observe;
+    if (!ctx.quiet && ::isatty(STDERR_FILENO) != 0) {
+        // A TTY only: targets done / total, the rate so far, and the target just finished.
+        const auto start = std::chrono::steady_clock::now();
+        observe.on_progress = [start](std::size_t done, std::size_t total, const core::Target& t) {
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double rate = s > 0 ? static_cast<double>(done) / s : 0.0;
+            std::fprintf(stderr, "\r\033[K[%zu/%zu] %.1f targets/s  %s", done, total, rate, t.id.c_str());
             if (done == total) std::fputc('\n', stderr);
         };
     }
     report.targets = scanner::observe(*plan, ctx.probes, observe);
-    report.results = scanner::judge(report.targets, profiles, ctx.checks, report.as_of);
-    if (waivers) report.waivers = scanner::apply_waivers(*waivers, report);
+    report.results = scanner::judge(report.targets, scan.profiles, ctx.checks, report.as_of);
+    if (scan.waivers) report.waivers = scanner::apply_waivers(*scan.waivers, report);
     report.finished_at = core::now();
     report.config_digest = scan_config_digest(o, report);
-    return finish_report(report, {o.out, o.format, o.report_formats, sign_key ? &*sign_key : nullptr, &html}, ctx.quiet,
-                         fail_on);
+}
+
+namespace {
+
+int run_scan(AppContext& ctx, const ScanOptions& o) {
+    ctx.setup_logging();
+    if (!o.config.empty()) return run_configured_scan(ctx, o);
+    if (o.fail_on_regression) throw UsageError("--fail-on-regression needs --config: only a configured scan has a history");
+    auto scan = prepare_scan(ctx, o);
+    execute_scan(ctx, o, scan);
+    return finish_report(scan.report,
+                         {o.out, o.format, o.report_formats, scan.sign_key ? &*scan.sign_key : nullptr, &scan.html},
+                         ctx.quiet, scan.fail_on);
 }
 
 }  // namespace
@@ -255,6 +252,23 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
     cmd->add_option("--sign", o->sign,
                     "Ed25519 private key (PEM, from `conformscan keygen`): write DIR/report.json.sig over the "
                     "exact bytes of report.json; needs --out; checked before anything is sent");
+    auto* config = cmd->add_option(
+        "-c,--config", o->config,
+        fmt::format("Run the scheduled scan a configuration file describes (e.g. {}): inventory, profiles, "
+                    "tailoring, waivers, output, signing, retention, limits and alerts all come from it. One run "
+                    "per configuration at a time (exit 6 when locked); each scan is recorded in "
+                    "OUT/history.sqlite, written to OUT/reports/<time>-<id>/ (OUT/latest links the newest) and "
+                    "compared with the previous scan of the same configuration",
+                    scanner::kDefaultConfigPath));
+    cmd->add_flag("--fail-on-regression", o->fail_on_regression,
+                  "With --config: exit 5 when a result that passed in the previous scan of the configuration "
+                  "fails now (before exit 1 for failures)");
+    // The configuration says all of this itself; given twice would be ambiguous.
+    for (const char* name : {"--profile", "--target", "--targets", "--sni", "--service", "--starttls", "--scope",
+                             "--ca-file", "--operator", "--out", "--report-formats", "--lang", "--timeout",
+                             "--concurrency", "--max-conn-per-host", "--rate", "--fail-on", "--tailoring",
+                             "--waivers", "--sign"})
+        config->excludes(cmd->get_option(name));
     cmd->callback([&ctx, o]() { ctx.exit_code = run_scan(ctx, *o); });
 }
 

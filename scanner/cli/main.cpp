@@ -31,12 +31,15 @@ int main(int argc, char** argv) {
                        "Also log to FILE (info and up; rotated at 10 MiB, 5 files kept)");
         app.add_flag("--syslog", ctx.syslog, "Also log to syslog (facility daemon, info and up)");
         app.footer("Exit codes: 0 clean, 1 failures at or above --fail-on, 2 usage or configuration error,\n"
-                   "3 incomplete (something could not be observed), 4 internal error.");
+                   "3 incomplete (something could not be observed), 4 internal error,\n"
+                   "5 regression (scan --config --fail-on-regression), 6 locked (another run of the\n"
+                   "same configuration is in progress; nothing scanned).");
         setup_scan(app, ctx);
         setup_evaluate(app, ctx);
         setup_profiles(app, ctx);
         setup_checks(app, ctx);
         setup_config(app, ctx);
+        setup_history(app, ctx);
         setup_keygen(app, ctx);
         setup_report(app, ctx);
         try {

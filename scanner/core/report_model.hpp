@@ -47,6 +47,10 @@ struct ScanReport {
     // {scan_id, sha256, path} of the previous report of the same configuration
     // in the same --out directory; null when there is none.
     nlohmann::json previous_report;
+    // `scan --config`: the comparison with the previous scan of the same
+    // configuration in the history (scanner/notify.hpp, changes_json); null
+    // otherwise.
+    nlohmann::json comparison;
 };
 
 // Counts by status overall, per target, per profile, per severity of failures,

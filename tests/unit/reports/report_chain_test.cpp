@@ -171,6 +171,30 @@ TEST_F(ChainTest, PathLeavingTheDirectoryIsRefused) {
     EXPECT_NE(c.message.find("leaves the report's directory"), std::string::npos) << c.message;
 }
 
+TEST_F(ChainTest, ASiblingScanDirectoryIsFollowedButNothingHigher) {
+    // scan --config writes OUT/reports/<scan>/report.json and links "../<scan>/report.json".
+    auto first = report_with("aaaa-1", "D");
+    fs::create_directories(out / "s1");
+    spit(out / "s1" / "report.json", render_json(first));
+    auto second = report_with("aaaa-2", "D");
+    second.previous_report = {{"scan_id", "aaaa-1"},
+                              {"sha256", sha256_hex_of(render_json(first))},
+                              {"path", "../s1/report.json"}};
+    fs::create_directories(out / "s2");
+    spit(out / "s2" / "report.json", render_json(second));
+    const auto ok = verify_chain(out / "s2" / "report.json", *pub);
+    EXPECT_TRUE(ok.ok) << ok.message;
+    EXPECT_EQ(ok.links.size(), 2U);
+
+    for (const char* path : {"../../s1/report.json", "../s1/../s1/report.json", "../report.json", "./report.json"}) {
+        second.previous_report["path"] = path;
+        spit(out / "s2" / "report.json", render_json(second));
+        const auto bad = verify_chain(out / "s2" / "report.json", *pub);
+        EXPECT_FALSE(bad.ok) << path;
+        EXPECT_NE(bad.message.find("leaves the report's directory"), std::string::npos) << path << ": " << bad.message;
+    }
+}
+
 TEST_F(ChainTest, JsonRoundTripsTheChainFields) {
     write("aaaa-1", "D");
     write("aaaa-2", "D");

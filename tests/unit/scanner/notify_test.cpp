@@ -87,13 +87,14 @@ TEST(Notify, TheMessageNamesTheScanTheReportAndEachFinding) {
     const std::vector<ResultRow> now = {{"t", "p", "A", "fail", "high"}};
     auto c = compare_scans(report_with_leaf("2026-12-10T00:00:00Z"), now, &before, "scan-0", 30);
     AlertContext ctx{"core",  "/etc/conformscan/conformscan.yaml",     "scan-1", "s", "f", "/var/lib/r.json",
-                     "host1", {{"totals", {{"pass", 3}, {"fail", 1}}}}};
+                     "host1", {{"results", {{"pass", 3}, {"fail", 1}}}}};
     NotifyConfig n;
     n.events = notify_events();
     EXPECT_EQ(alert_subject(ctx, c),
               "[conformscan] core: 1 regressions, 1 new failures, 1 certificates expiring");
     const auto text = alert_text(ctx, c, n);
     EXPECT_THAT(text, HasSubstr("report: /var/lib/r.json"));
+    EXPECT_THAT(text, HasSubstr("results: 3 pass, 1 fail, 0 error, 0 waived"));
     EXPECT_THAT(text, HasSubstr("compared with the previous scan scan-0"));
     EXPECT_THAT(text, HasSubstr("- [high] t A (p)"));
     EXPECT_THAT(text, HasSubstr("127.0.0.1:443 demo.test: 2026-12-10T00:00:00Z (11 days)"));
@@ -101,6 +102,35 @@ TEST(Notify, TheMessageNamesTheScanTheReportAndEachFinding) {
     EXPECT_EQ(j["changes"]["regressions"]["count"], 1);
     EXPECT_EQ(j["scan"]["report"], "/var/lib/r.json");
     EXPECT_EQ(j["previous_scan"], "scan-0");
+}
+
+TEST(Notify, AnExpiringCertificateOrExpiredWaiverIsAnEventOnlyTheFirstTime) {
+    auto report = report_with_leaf("2026-12-10T00:00:00Z");
+    report.waivers = {{"expired", nlohmann::json::array({{{"id", "W-1"}, {"rule", "A"}, {"expires_on", "2026-11-01"}}})}};
+    auto first = compare_scans(report, {}, nullptr, "", 30);
+    EXPECT_EQ(first.events(), (std::vector<std::string>{"expired_waivers", "expiring_certificates"}));
+    const auto watch = watch_keys(first);
+
+    auto again = compare_scans(report, {}, nullptr, "", 30);
+    forget_known(again, watch);
+    EXPECT_TRUE(again.events().empty());
+    ASSERT_EQ(again.expiring_certificates.size(), 1U);  // still listed, no longer new
+    EXPECT_FALSE(again.expiring_certificates[0].is_new);
+    EXPECT_EQ(again.new_expired_waivers, 0U);
+    const auto j = changes_json(again);
+    EXPECT_EQ(j["expired_waivers"]["count"], 1);
+    EXPECT_EQ(j["expired_waivers"]["new"], 0);
+    EXPECT_EQ(j["expiring_certificates"][0]["new"], false);
+
+    // A renewed certificate that expires soon again is new.
+    auto renewed = compare_scans(report_with_leaf("2026-12-20T00:00:00Z"), {}, nullptr, "", 30);
+    forget_known(renewed, watch);
+    EXPECT_EQ(renewed.events(), (std::vector<std::string>{"expiring_certificates"}));
+    NotifyConfig n;
+    n.events = {"regressions"};
+    EXPECT_FALSE(should_notify(n, renewed));
+    n.events = {"expiring_certificates"};
+    EXPECT_TRUE(should_notify(n, renewed));
 }
 
 TEST(Notify, AHeaderCannotBeInjectedThroughTheConfigurationName) {
