@@ -71,22 +71,10 @@ core::Result<void> refuse_userinfo(const yaml::Context& ctx, const Fields::Entry
     return {};
 }
 
-core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, const Fields& f,
-                                                     std::string_view key) {
-    const auto* e = f.find(key);
-    if (e == nullptr) return std::vector<std::string>{};
-    if (e->value.IsScalar()) {
-        auto one = yaml::to_string(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-        if (!one) return one.error();
-        return std::vector<std::string>{*one};
-    }
-    return yaml::to_string_list(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-}
-
 core::Result<std::vector<std::string>> one_of_list(const yaml::Context& ctx, const Fields& f,
                                                    std::string_view key,
                                                    const std::vector<std::string>& allowed) {
-    auto list = optional_list(ctx, f, key);
+    auto list = f.optional_string_list(ctx, key);
     if (!list) return list.error();
     for (const auto& item : *list)
         if (std::find(allowed.begin(), allowed.end(), item) == allowed.end())
@@ -219,7 +207,7 @@ core::Result<void> read_email(const yaml::Context& ctx, const Fields& notify, co
     auto from = f->required_text(ctx, "from", "the sender address");
     if (!from) return from.error();
     m.from = *from;
-    auto to = optional_list(ctx, *f, "to");
+    auto to = f->optional_string_list(ctx, "to");
     if (!to) return to.error();
     if (to->empty()) return f->missing(ctx, "to", "one or more recipient addresses");
     m.to = std::move(*to);
@@ -281,10 +269,10 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
     if (!inventory) return inventory.error();
     if (inventory->empty()) return top->missing(ctx, "inventory", "the inventory file: scope and targets");
     c.inventory = *inventory;
-    auto scope = optional_list(ctx, *top, "scope");
+    auto scope = top->optional_string_list(ctx, "scope");
     if (!scope) return scope.error();
     c.scope = std::move(*scope);
-    auto profiles = optional_list(ctx, *top, "profiles");
+    auto profiles = top->optional_string_list(ctx, "profiles");
     if (!profiles) return profiles.error();
     if (profiles->empty())
         return top->missing(ctx, "profiles", "one or more profiles, e.g. [itu-t/x805-baseline]");
@@ -294,7 +282,7 @@ core::Result<ScanConfig> read_config(const yaml::Context& ctx, const yaml::Docum
             fs::path(p).is_relative())
             p = (base / p).lexically_normal().string();
     c.profiles = std::move(*profiles);
-    auto tailoring = optional_list(ctx, *top, "tailoring");
+    auto tailoring = top->optional_string_list(ctx, "tailoring");
     if (!tailoring) return tailoring.error();
     for (auto& t : *tailoring) {
         fs::path p(t);
@@ -422,17 +410,13 @@ core::Result<ScanConfig> load_config(const fs::path& file) {
     std::error_code ec;
     const fs::path abs = fs::absolute(file, ec).lexically_normal();
     const yaml::Context ctx(file.string(), std::string(kCode));
-    auto doc = yaml::load_document(ctx, file, "configuration");
-    if (!doc) return doc.error();
-    try {
-        auto c = read_config(ctx, *doc, abs);
+    return yaml::read_document(ctx, file, "configuration", [&](const yaml::Document& doc) -> core::Result<ScanConfig> {
+        auto c = read_config(ctx, doc, abs);
         if (!c) return c.error();
         c->path = abs.string();
-        c->sha256 = sha256_hex(doc->bytes);
+        c->sha256 = sha256_hex(doc.bytes);
         return c;
-    } catch (const YAML::Exception& e) {
-        return ctx.error(e.mark, "", fmt::format("cannot read the configuration: {}", e.msg));
-    }
+    });
 }
 
 nlohmann::json config_json(const ScanConfig& c) {

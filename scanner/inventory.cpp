@@ -322,14 +322,8 @@ core::Error bad_spec(const std::string& spec, std::string_view why) {
 
 core::Result<Inventory> load_inventory(const std::filesystem::path& file) {
     const yaml::Context ctx(file.string(), std::string(kCode));
-    auto doc = yaml::load_document(ctx, file, "inventory");
-    if (!doc) return doc.error();
-    try {
-        return read_inventory(ctx, *doc, file);
-    } catch (const YAML::Exception& e) {
-        // The walk avoids throwing accessors; this is the loader's backstop.
-        return ctx.error(e.mark, "", fmt::format("cannot read the inventory: {}", e.msg));
-    }
+    return yaml::read_document(ctx, file, "inventory",
+                               [&](const yaml::Document& doc) { return read_inventory(ctx, doc, file); });
 }
 
 core::Result<core::Target> parse_target_spec(const std::string& spec, const std::string& default_service) {

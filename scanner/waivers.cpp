@@ -22,17 +22,6 @@ const std::vector<std::string_view> kWaiverKeys = {"id",           "rule",      
                                                    "tags",         "kind",        "justification", "requested_by",
                                                    "approved_by",  "approved_on", "expires_on"};
 
-core::Result<std::vector<std::string>> optional_list(const yaml::Context& ctx, const Fields& f, std::string_view key) {
-    const auto* e = f.find(key);
-    if (e == nullptr) return std::vector<std::string>{};
-    if (e->value.IsScalar()) {
-        auto one = yaml::to_string(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-        if (!one) return one.error();
-        return std::vector<std::string>{*one};
-    }
-    return yaml::to_string_list(ctx, e->value, Fields::mark_of(*e), f.path_of(key));
-}
-
 struct Loaded {
     Waiver waiver;
     YAML::Mark rule_mark;
@@ -55,10 +44,10 @@ core::Result<Loaded> read_waiver(const yaml::Context& ctx, const YAML::Node& nod
     out.rule_mark = Fields::mark_of(*f->find("rule"));
     if (auto r = f->optional_string(ctx, "profile", w.profile); !r) return r.error();
     if (const auto* p = f->find("profile")) out.profile_mark = Fields::mark_of(*p);
-    auto targets = optional_list(ctx, *f, "targets");
+    auto targets = f->optional_string_list(ctx, "targets");
     if (!targets) return targets.error();
     w.targets = std::move(*targets);
-    auto tags = optional_list(ctx, *f, "tags");
+    auto tags = f->optional_string_list(ctx, "tags");
     if (!tags) return tags.error();
     w.tags = std::move(*tags);
     auto kind = f->required_text(ctx, "kind", fmt::format("one of {}", fmt::join(waiver_kinds(), ", ")));
@@ -190,17 +179,13 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 core::Result<WaiverFile> load_waivers(const std::filesystem::path& file, const std::vector<core::Profile>& profiles) {
     const yaml::Context ctx(file.string(), std::string(kCode));
-    auto doc = yaml::load_document(ctx, file, "waiver file");
-    if (!doc) return doc.error();
-    try {
-        auto out = read_file(ctx, *doc, profiles);
+    return yaml::read_document(ctx, file, "waiver file", [&](const yaml::Document& doc) -> core::Result<WaiverFile> {
+        auto out = read_file(ctx, doc, profiles);
         if (!out) return out.error();
         out->path = file.string();
-        out->sha256 = sha256_hex(doc->bytes);
+        out->sha256 = sha256_hex(doc.bytes);
         return out;
-    } catch (const YAML::Exception& e) {
-        return ctx.error(e.mark, "", fmt::format("cannot read the waiver file: {}", e.msg));
-    }
+    });
 }
 
 nlohmann::json waiver_json(const Waiver& w) {

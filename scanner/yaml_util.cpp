@@ -180,6 +180,17 @@ core::Result<void> Fields::optional_string(const Context& ctx, std::string_view 
     return {};
 }
 
+core::Result<std::vector<std::string>> Fields::optional_string_list(const Context& ctx, std::string_view key) const {
+    const auto* e = find(key);
+    if (e == nullptr) return std::vector<std::string>{};
+    if (e->value.IsScalar()) {
+        auto one = to_string(ctx, e->value, mark_of(*e), path_of(key));
+        if (!one) return one.error();
+        return std::vector<std::string>{*one};
+    }
+    return to_string_list(ctx, e->value, mark_of(*e), path_of(key));
+}
+
 bool is_plain(const YAML::Node& node) {
     return node.Tag() == "?";
 }

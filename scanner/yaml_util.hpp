@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -47,6 +48,21 @@ struct Document {
 core::Result<Document> load_document(const Context& ctx, const std::filesystem::path& file,
                                      std::string_view what);
 
+// load_document, then READ(document) with yaml-cpp's exceptions turned into
+// "cannot read the WHAT: ..." at their mark: the backstop of every loader,
+// whose walk avoids throwing accessors.
+template <typename Read>
+auto read_document(const Context& ctx, const std::filesystem::path& file, std::string_view what, Read&& read)
+    -> decltype(read(std::declval<const Document&>())) {
+    auto doc = load_document(ctx, file, what);
+    if (!doc) return doc.error();
+    try {
+        return read(*doc);
+    } catch (const YAML::Exception& e) {
+        return ctx.error(e.mark, "", std::string("cannot read the ") + std::string(what) + ": " + e.msg);
+    }
+}
+
 // A mapping read once: keys unique scalars, each one of `allowed`.
 class Fields {
 public:
@@ -80,6 +96,8 @@ public:
     core::Result<std::string> required_text(const Context& ctx, std::string_view key, std::string_view expected) const;
     // Leaves `out` unchanged when the key is absent.
     core::Result<void> optional_string(const Context& ctx, std::string_view key, std::string& out) const;
+    // One string or a sequence of them ("x" reads as ["x"]); empty when the key is absent.
+    core::Result<std::vector<std::string>> optional_string_list(const Context& ctx, std::string_view key) const;
 
 private:
     std::vector<Entry> m_entries;
