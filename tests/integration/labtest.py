@@ -304,6 +304,60 @@ class CountingListener:
         return False
 
 
+def wait_listening(port, seconds=10, host="127.0.0.1"):
+    """Until something accepts TCP connections on HOST:PORT; an AssertionError after SECONDS."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {host}:{port}")
+
+
+def stop_process(proc, seconds=10):
+    """SIGTERM, then SIGKILL after SECONDS; closes its pipes."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+class TlsServer:
+    """openssl s_server on 127.0.0.1:PORT serving the lab certificate NAME (LAB.dir/certs/NAME.pem), for
+    tests that reconfigure a server between scans."""
+
+    def __init__(self, lab, port, name):
+        certs = lab.dir / "certs"
+        args = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-www", "-quiet",
+                "-key", certs / f"{name}.key", "-cert", certs / f"{name}.pem",
+                # SECLEVEL 0 so that OpenSSL 3 loads the RSA-1024 and SHA-1 certificates.
+                "-cipher", "ALL:@SECLEVEL=0"]
+        if (certs / f"{name}.issuer.pem").is_file():
+            args += ["-cert_chain", certs / f"{name}.issuer.pem"]
+        self.port = port
+        self.proc = subprocess.Popen([str(a) for a in args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_listening(port)
+
+    def stop(self):
+        """Stops the server and waits until the port refuses connections."""
+        stop_process(self.proc)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    time.sleep(0.05)
+            except OSError:
+                return
+
+
 class LabTestCase(unittest.TestCase):
     """Base class: checks the binary and the lab exist; gives temp dirs and scan helpers."""
 

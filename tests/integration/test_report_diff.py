@@ -20,9 +20,6 @@ and each certificate fails; the test derives the exact sets from them.
 import json
 import pathlib
 import shutil
-import socket
-import subprocess
-import time
 
 import labtest
 from labtest import X509_REF, X509_RULES
@@ -31,40 +28,7 @@ PORTS = {"web": 18560, "api": 18561, "mail": 18562}
 SNI = "demo.test"
 
 
-def wait_listening(port, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"s_server on 127.0.0.1:{port} did not start")
-
-
-class Server:
-    """openssl s_server on 127.0.0.1:PORT serving the lab certificate NAME."""
-
-    def __init__(self, lab, port, name):
-        certs = lab.dir / "certs"
-        args = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-www", "-quiet",
-                "-key", certs / f"{name}.key", "-cert", certs / f"{name}.pem",
-                # SECLEVEL 0 so that OpenSSL 3 loads the RSA-1024 and SHA-1 certificates.
-                "-cipher", "ALL:@SECLEVEL=0"]
-        if (certs / f"{name}.issuer.pem").is_file():
-            args += ["-cert_chain", certs / f"{name}.issuer.pem"]
-        self.port = port
-        self.proc = subprocess.Popen([str(a) for a in args], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_listening(port)
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+Server = labtest.TlsServer
 
 
 def change_keys(diff, section):

@@ -30,9 +30,7 @@ import pathlib
 import pty
 import re
 import select
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -45,46 +43,6 @@ SNI = "demo.test"
 EXIT_REGRESSION, EXIT_LOCKED = 5, 6
 WEBHOOK_TOKEN = "hook-token-5c1b7e0d"
 SMTP_PASSWORD = "smtp-pass-a93e11f2"
-
-
-def wait_listening(port, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
-
-
-class Server:
-    """openssl s_server on 127.0.0.1:OWN_PORT serving the lab certificate NAME."""
-
-    def __init__(self, lab, name):
-        certs = lab.dir / "certs"
-        args = ["openssl", "s_server", "-accept", f"127.0.0.1:{OWN_PORT}", "-www", "-quiet",
-                "-key", certs / f"{name}.key", "-cert", certs / f"{name}.pem", "-cipher", "ALL:@SECLEVEL=0"]
-        if (certs / f"{name}.issuer.pem").is_file():
-            args += ["-cert_chain", certs / f"{name}.issuer.pem"]
-        self.proc = subprocess.Popen([str(a) for a in args], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_listening(OWN_PORT)
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", OWN_PORT), timeout=0.2):
-                    time.sleep(0.05)
-            except OSError:
-                return
 
 
 class Webhook:
@@ -154,14 +112,7 @@ class SmtpSink:
         return out
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
+        labtest.stop_process(self.proc)
 
 
 def history_rows(out_dir):
@@ -330,7 +281,7 @@ class ScheduledScanTest(labtest.LabTestCase):
     def test_a_reconfigured_server_is_a_regression_in_the_report_the_history_and_the_alerts(self):
         hook = Webhook()
         smtp = SmtpSink(self.tmpdir("smtp"))
-        server = Server(self.lab, "good")
+        server = labtest.TlsServer(self.lab, OWN_PORT, "good")
         try:
             notify = (
                 "retention: {keep: 3}\n"
@@ -373,7 +324,7 @@ class ScheduledScanTest(labtest.LabTestCase):
 
             # 3. Reconfigure: the server now serves a SHA-1 signed certificate.
             server.stop()
-            server = Server(self.lab, "sha1")
+            server = labtest.TlsServer(self.lab, OWN_PORT, "sha1")
             third = scan("--fail-on-regression")
             self.assertExit(third, EXIT_REGRESSION)
             report = labtest.load_report(out / "latest" / "report.json")
