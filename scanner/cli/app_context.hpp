@@ -70,6 +70,21 @@ struct AppContext {
     [[nodiscard]] reports::HtmlOptions html_options(const std::string& lang) const;
 };
 
+// What scan and evaluate share: how results are judged and reported.
+struct JudgeOptions {
+    std::vector<std::string> profiles;
+    std::string out;
+    std::string format = "text";
+    std::string lang = "en";
+    std::string fail_on = "low";
+    std::string as_of;
+    std::string waivers;
+    std::vector<std::string> tailoring;
+    std::vector<std::string> report_formats;
+    std::string sign;
+    std::string operator_name;  // --operator; scan: else the inventory's operator:
+};
+
 // Where and how finish_report writes a report.
 struct ReportOutput {
     std::string dir;                                // --out; empty: stdout only

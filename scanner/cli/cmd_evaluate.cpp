@@ -15,19 +15,8 @@ namespace conformscan::cli {
 
 namespace {
 
-struct EvaluateOptions {
+struct EvaluateOptions : JudgeOptions {
     std::string facts;
-    std::vector<std::string> profiles;
-    std::string out;
-    std::string format = "text";
-    std::string lang = "en";
-    std::string fail_on = "low";
-    std::string as_of;
-    std::string waivers;
-    std::vector<std::string> tailoring;
-    std::vector<std::string> report_formats;
-    std::string sign;
-    std::string operator_name;
 };
 
 // An evaluation's configuration (README, "Signed reports"): the targets of

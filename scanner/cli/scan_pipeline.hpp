@@ -17,10 +17,9 @@
 
 namespace conformscan::cli {
 
-struct ScanOptions {
+struct ScanOptions : JudgeOptions {
     std::string config;  // --config FILE: everything else comes from it
     bool fail_on_regression = false;
-    std::vector<std::string> profiles;
     std::vector<std::string> targets;
     std::string inventory;
     std::string sni;
@@ -28,20 +27,10 @@ struct ScanOptions {
     std::string starttls;  // for --target: a protocol or "none"; empty: implied by the service
     std::vector<std::string> scope;
     std::string ca_file;
-    std::string out;
-    std::string format = "text";
-    std::string lang = "en";
     double timeout_s = 5.0;
     std::size_t concurrency = 8;
     std::size_t max_conn_per_host = 4;
     double rate = 0;
-    std::string fail_on = "low";
-    std::string as_of;
-    std::string waivers;
-    std::vector<std::string> tailoring;
-    std::vector<std::string> report_formats;
-    std::string sign;
-    std::string operator_name;  // --operator; else the inventory's operator:
 };
 
 struct PreparedScan {
