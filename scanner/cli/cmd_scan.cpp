@@ -254,12 +254,13 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                     "exact bytes of report.json; needs --out; checked before anything is sent");
     auto* config = cmd->add_option(
         "-c,--config", o->config,
-        fmt::format("Run the scheduled scan a configuration file describes (e.g. {}): inventory, profiles, "
+        fmt::format("Run the scheduled scan a configuration file describes (--config alone: {}): inventory, profiles, "
                     "tailoring, waivers, output, signing, retention, limits and alerts all come from it. One run "
                     "per configuration at a time (exit 6 when locked); each scan is recorded in "
                     "OUT/history.sqlite, written to OUT/reports/<time>-<id>/ (OUT/latest links the newest) and "
                     "compared with the previous scan of the same configuration",
-                    scanner::kDefaultConfigPath));
+                    scanner::kDefaultConfigPath))
+        ->expected(0, 1);
     cmd->add_flag("--fail-on-regression", o->fail_on_regression,
                   "With --config: exit 5 when a result that passed in the previous scan of the configuration "
                   "fails now (before exit 1 for failures)");
@@ -269,7 +270,10 @@ void setup_scan(CLI::App& app, AppContext& ctx) {
                              "--concurrency", "--max-conn-per-host", "--rate", "--fail-on", "--tailoring",
                              "--waivers", "--sign"})
         config->excludes(cmd->get_option(name));
-    cmd->callback([&ctx, o]() { ctx.exit_code = run_scan(ctx, *o); });
+    cmd->callback([&ctx, o, config]() {
+        if (config->count() > 0 && o->config.empty()) o->config = scanner::kDefaultConfigPath;
+        ctx.exit_code = run_scan(ctx, *o);
+    });
 }
 
 }  // namespace conformscan::cli

@@ -103,6 +103,40 @@ class PackageTest(labtest.LabTestCase):
         self.assertTrue(report["profiles"][0]["path"].startswith("/usr/share/conformscan/profiles/"),
                         report["profiles"][0])
 
+    def test_5b_scheduled_scan_runs_as_the_service_user(self):
+        """What conformscan.service runs, as its user, into the package's state directory."""
+        etc = pathlib.Path("/etc/conformscan")
+        state = pathlib.Path("/var/lib/conformscan")
+        made = [etc / "test-package.yaml", etc / "test-package-inventory.yaml", etc / "test-package-ca.pem"]
+        try:
+            shutil.copy(self.lab.ca_file, made[2])
+            made[1].write_text(
+                'scope:\n  allow: ["127.0.0.1/32"]\ntargets:\n'
+                f'  - {{name: good, host: 127.0.0.1, port: {self.lab.endpoint("good")["port"]}, service: tls, '
+                f'sni: {self.lab.endpoint("good")["sni"]}}}\n', encoding="utf-8")
+            made[0].write_text(
+                "name: test-package\ninventory: test-package-inventory.yaml\n"
+                "profiles: [itu-t/x509-certificates]\nca_file: test-package-ca.pem\n"
+                f"output: {{directory: {state}, formats: [json, text, html]}}\n", encoding="utf-8")
+            for f in made:
+                f.chmod(0o644)
+            run = sh("runuser", "-u", "conformscan", "--", INSTALLED, "--quiet", "--syslog", "scan", "--config",
+                     made[0], "--fail-on-regression", check=False, cwd="/")
+            self.assertEqual((run.returncode, run.stdout, run.stderr), (labtest.EXIT_OK, "", ""))
+            report = labtest.load_report(state / "latest" / "report.json")
+            self.assertEqual({r["status"] for r in report["results"]}, {"pass"})
+            self.assertEqual((state / "history.sqlite").owner(), "conformscan")
+            listed = sh(INSTALLED, "history", "list", "-c", made[0], "--format", "json").stdout
+            self.assertIn('"status": "complete"', listed)
+        finally:
+            for f in made:
+                f.unlink(missing_ok=True)
+            for p in [state / "reports", state / "latest", *state.glob("history.sqlite*"), *state.glob("*.lock")]:
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                elif p.exists() or p.is_symlink():
+                    p.unlink()
+
     def test_6_purge_removes_the_program_and_keeps_the_records(self):
         state = pathlib.Path("/var/lib/conformscan")
         self.assertTrue(state.is_dir())

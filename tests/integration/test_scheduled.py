@@ -442,6 +442,14 @@ class ScheduledScanTest(labtest.LabTestCase):
         r = labtest.run(["scan", "--config", config, "--target", "127.0.0.1:18443"])
         self.assertExit(r, labtest.EXIT_USAGE)
         self.assertIn("excludes", r.stderr)
+        r = labtest.run(["scan", "--fail-on-regression", "--target", "127.0.0.1:18443"])
+        self.assertExit(r, labtest.EXIT_USAGE)
+        self.assertIn("--fail-on-regression needs --config", r.stderr)
+        if not pathlib.Path("/etc/conformscan/conformscan.yaml").exists():
+            # --config alone is the packaged default.
+            r = labtest.run(["scan", "--config"])
+            self.assertExit(r, labtest.EXIT_USAGE)
+            self.assertIn("/etc/conformscan/conformscan.yaml: cannot read the configuration: no such file", r.stderr)
 
 
 def labtest_run_env(args, env):
