@@ -289,7 +289,16 @@ int run_configured_scan(AppContext& ctx, const ScanOptions& cli) {
     if (auto b = history->begin(record); !b) throw UsageError(b.error().describe());
     spdlog::info("scan {} of configuration {} ({}) started", report.scan_id, config.name, config.path);
 
-    execute_scan(ctx, o, scan);
+    try {
+        execute_scan(ctx, o, scan);
+    } catch (const std::exception&) {
+        // Planning refused the targets: no results to compare with, ever.
+        record.finished_at = core::format_time(core::now());
+        record.status = "interrupted";
+        record.exit_code = kExitUsage;
+        if (auto f = history->finish(record, {}); !f) spdlog::error("{}", f.error().describe());
+        throw;
+    }
     record.config_digest = report.config_digest;
 
     // Compare with the previous scan of the same configuration digest.
