@@ -157,8 +157,9 @@ void setup_report_aggregate(CLI::App& report, AppContext& ctx) {
     auto* cmd = report.add_subcommand(
         "aggregate",
         "The sector view across operators' reports: per operator score, per rule conformance across operators, "
-        "worst findings, and every file not used with the reason. Exit code 0 when every file was used, 3 when "
-        "some file was rejected or failed signature verification, 2 when none could be read");
+        "worst findings, and every file not used with the reason; text, json, csv or html (with the CSV tables beside "
+        "it). Exit code 0 when every file was used, 3 when some file was rejected or failed signature verification "
+        "(or, with --pubkey-dir, a signature could not be checked), 2 when none could be read");
     cmd->add_option("INPUTS", o->inputs,
                     "Report files, or directories searched recursively for *.json; an operator is named by its "
                     "report's operator field, else by the report's directory")
