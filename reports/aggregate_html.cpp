@@ -92,7 +92,7 @@ std::string worst_section(const SectorPage& page, const SectorAggregate& a) {
     out += fmt::format("<table class=\"worst\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th>"
                        "<th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>\n",
                        page.t("severity"), page.t("rule"), page.t("operators_failing"), page.t("operators_judged"),
-                       page.t("operators_failing"));
+                       page.t("operators"));
     for (const auto& r : a.worst_findings) {
         std::vector<std::string> ops;
         for (const auto& op : r.failing_operators) ops.push_back(fmt::format("<bdi>{}</bdi>", escape(op)));

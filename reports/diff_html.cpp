@@ -19,6 +19,10 @@ using html::escape;
 
 struct DiffPage {
     std::string lang;
+    bool rtl = false;
+
+    // From the old status to the new one, in the page's reading direction.
+    [[nodiscard]] std::string_view arrow() const { return rtl ? "←" : "→"; }
 
     [[nodiscard]] std::string t(std::string_view key) const { return escape(ui_text(lang, key)); }
 
@@ -71,7 +75,8 @@ std::string facts_markup(const DiffPage& page, const ResultChange& c) {
         return fmt::format("<span class=\"note\">{}</span>", page.t("diff_facts_none"));
     std::string out = "<ul>";
     for (const auto& f : c.facts)
-        out += fmt::format("<li class=\"fact\" data-path=\"{}\"><code>{}</code>: <span class=\"old\">{}</span>"
+        // Fact paths and values are technical text: always left to right, whatever the page's direction.
+        out += fmt::format("<li class=\"fact\" data-path=\"{}\" dir=\"ltr\"><code>{}</code>: <span class=\"old\">{}</span>"
                            "<span class=\"arrow\">→</span>{}</li>",
                            escape(f.path), escape(f.path), value_markup(page, f.old_value),
                            value_markup(page, f.new_value));
@@ -89,11 +94,11 @@ std::string changes_section(const DiffPage& page, const ListSpec& spec) {
     if (v.empty()) return out + fmt::format("<p class=\"note\">{}</p>\n</section>\n", page.t("none"));
     out += fmt::format("<table class=\"changes\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
                        "</tr></thead><tbody>\n",
-                       page.t("severity"), page.t("rule"), page.t("targets"), page.t("change"),
+                       page.t("severity"), page.t("rule"), page.t("target"), page.t("change"),
                        page.t("diff_changed_facts"));
     for (const auto& c : v) {
-        std::string change = fmt::format("{}<span class=\"arrow\">→</span>{}", page.status(c.old_status),
-                                          page.status(c.new_status));
+        std::string change = fmt::format("{}<span class=\"arrow\">{}</span>{}", page.status(c.old_status),
+                                          page.arrow(), page.status(c.new_status));
         if (!c.new_message.empty() && c.new_message != c.old_message)
             change += fmt::format("<div class=\"message\">{}: {}</div>", page.t("message_now"), escape(c.new_message));
         out += fmt::format(
@@ -138,8 +143,9 @@ std::string rules_section(const DiffPage& page, const char* id, const char* key,
 
 std::string render_diff_html(const ReportDiff& d, std::string_view lang) {
     DiffPage page{is_html_language(lang) ? std::string(lang) : "en"};
-    std::string out = html::document_head(page.lang, is_rtl(page.lang), std::string(ui_text(page.lang, "diff_title")),
-                                          false);
+    page.rtl = is_rtl(page.lang);
+    std::string out =
+        html::document_head(page.lang, page.rtl, std::string(ui_text(page.lang, "diff_title")), false);
     out += fmt::format("<header class=\"cover\" id=\"cover\">\n<h1>{}</h1>\n<dl class=\"facts\">\n", page.t("diff_title"));
     out += side_markup(page, "diff_old", d.old_side);
     out += side_markup(page, "diff_new", d.new_side);

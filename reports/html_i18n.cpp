@@ -343,6 +343,8 @@ constexpr Row kTable[] = {
                           "Операторы, соответствующие по исключению", "经豁免合规的运营者"}},
     {"operators_failing", {"Operators failing", "Opérateurs non conformes", "Operadores no conformes",
                            "المشغّلون الراسبون", "Операторы с несоответствием", "未通过的运营者"}},
+    {"operators", {"Operators", "Opérateurs", "Operadores", "المشغّلون", "Операторы", "各运营者"}},
+    {"target", {"Target", "Cible", "Objetivo", "الهدف", "Цель", "目标"}},
     {"use", {"Use", "Utilisation", "Uso", "الاستخدام", "Использование", "使用情况"}},
     {"use_included", {"counted", "pris en compte", "contabilizado", "محتسب", "учтён", "已计入"}},
     {"use_signature_failed", {"not counted: signature failed", "non pris en compte : signature invalide",

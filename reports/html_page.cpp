@@ -67,7 +67,9 @@ details.facts{margin-block:.3rem}details.facts summary{cursor:pointer;font-weigh
 table.changes td.facts ul{margin:0;padding-inline-start:1rem}table.changes td.facts li{overflow-wrap:anywhere}
 .old{color:var(--muted)}.arrow{color:var(--muted);padding-inline:.2rem}
 tr.use-signature_failed td,tr.use-rejected td{background:#ffebe9}tr.use-superseded td{color:var(--muted)}
-.counts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}
+table.operators th.num,table.rules th.num,table.worst th.num{white-space:normal}
+table.operators td:first-child{min-width:12rem}table.rules td:nth-child(2){min-width:16rem}
+table.changes td:nth-child(2){min-width:12rem}
 footer{margin-block-start:3rem;color:var(--muted);font-size:.85em;border-block-start:1px solid var(--line)}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:10.5pt}nav.toc,#filters{display:none}

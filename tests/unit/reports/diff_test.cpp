@@ -291,7 +291,7 @@ TEST(ReportDiff, HtmlListsEveryChangeWithItsFacts) {
     EXPECT_EQ(occurrences(page, "<li class=\"rule-change\" data-list=\"rules_added\""), 1u);
     EXPECT_EQ(occurrences(page, "<tr class=\"profile-change\">"), 1u);
     // The fact behind the regression, old and new value.
-    EXPECT_NE(page.find("<li class=\"fact\" data-path=\"tls.chain[0].key.bits\"><code>tls.chain[0].key.bits</code>: "
+    EXPECT_NE(page.find("<li class=\"fact\" data-path=\"tls.chain[0].key.bits\" dir=\"ltr\"><code>tls.chain[0].key.bits</code>: "
                         "<span class=\"old\"><code>2048</code></span><span class=\"arrow\">→</span><code>1024</code>"),
               std::string::npos);
     // French and Arabic: translated headings, Arabic right to left.
@@ -301,6 +301,11 @@ TEST(ReportDiff, HtmlListsEveryChangeWithItsFacts) {
     const auto ar = render_diff_html(*d, "ar");
     EXPECT_EQ(ar.rfind("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">", 0), 0u);
     EXPECT_NE(ar.find("إخفاقات جديدة"), std::string::npos);
+    // Status changes read right to left: the arrow points from the old status to the new one.
+    EXPECT_NE(ar.find("data-status=\"pass\">ناجح</span><span class=\"arrow\">←</span><span class=\"badge st-fail\""),
+              std::string::npos);
+    EXPECT_NE(page.find("data-status=\"pass\">passed</span><span class=\"arrow\">→</span><span class=\"badge st-fail\""),
+              std::string::npos);
     // An unknown language is English.
     EXPECT_EQ(render_diff_html(*d, "xx"), page);
 }
