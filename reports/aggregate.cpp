@@ -48,7 +48,8 @@ std::string operator_from_directory(const std::filesystem::path& file) {
     return parent.filename().string();
 }
 
-Reduced reduce(const std::filesystem::path& file, const core::ScanReport& report, const ReportVerifier& verify) {
+Reduced reduce(const std::filesystem::path& file, std::string_view bytes, const core::ScanReport& report,
+              const ReportVerifier& verify) {
     Reduced out;
     auto& e = out.entry;
     e.file = file;
@@ -74,7 +75,7 @@ Reduced reduce(const std::filesystem::path& file, const core::ScanReport& report
     e.failed_by_severity = summary["failed_by_severity"];
     e.conformance_percent = summary["conformance_percent"];
     e.conformance_percent_without_waivers = summary["conformance_percent_without_waivers"];
-    if (verify) e.signature = verify(file, e.operator_name);
+    if (verify) e.signature = verify(file, bytes, e.operator_name);
     for (const auto& r : report.results) {
         auto& v = out.rules[{r.profile_id, r.rule_id}];
         if (v.counts.empty()) {
@@ -92,7 +93,7 @@ Json percent(std::size_t part, std::size_t whole) {
     return static_cast<double>(part) * 100.0 / static_cast<double>(whole);
 }
 
-SectorAggregate finish(std::vector<Reduced> reduced, std::vector<RejectedFile> rejected) {
+SectorAggregate finish(std::vector<Reduced> reduced, std::vector<RejectedFile> rejected, bool signatures_checked) {
     // Newest first within an operator; an operator's older reports are
     // superseded by its newest one whose signature did not fail.
     std::sort(reduced.begin(), reduced.end(), [](const Reduced& a, const Reduced& b) {
@@ -150,6 +151,7 @@ SectorAggregate finish(std::vector<Reduced> reduced, std::vector<RejectedFile> r
     }
 
     SectorAggregate a;
+    a.signatures_checked = signatures_checked;
     for (auto& [key, rate] : rates) {
         std::sort(rate.failing_operators.begin(), rate.failing_operators.end());
         rate.conformance_percent = percent(rate.operators_passing + rate.operators_waived, rate.operators_judged);
@@ -203,6 +205,13 @@ std::size_t SectorAggregate::signature_failures() const {
     }));
 }
 
+std::size_t SectorAggregate::signatures_unchecked() const {
+    if (!signatures_checked) return 0;
+    return static_cast<std::size_t>(std::count_if(operators.begin(), operators.end(), [](const OperatorReport& o) {
+        return o.use == OperatorReport::Use::included && o.signature.state == SignatureCheck::State::not_checked;
+    }));
+}
+
 std::vector<std::filesystem::path> collect_report_files(const std::vector<std::string>& args,
                                                         std::vector<RejectedFile>& rejected) {
     namespace fs = std::filesystem;
@@ -248,21 +257,27 @@ SectorAggregate aggregate_reports(const std::vector<std::filesystem::path>& file
                                   const ReportVerifier& verify) {
     std::vector<Reduced> reduced;
     for (const auto& file : files) {
-        auto report = read_report(file);
+        // The bytes are read once: what is verified is what is aggregated.
+        auto bytes = read_report_bytes(file);
+        if (!bytes) {
+            rejected.push_back({file, bytes.error().message});
+            continue;
+        }
+        auto report = parse_report_bytes(*bytes, file);
         if (!report) {
             rejected.push_back({file, report.error().message});  // the file is listed beside it
             continue;
         }
-        reduced.push_back(reduce(file, *report, verify));
+        reduced.push_back(reduce(file, *bytes, *report, verify));
     }
-    return finish(std::move(reduced), std::move(rejected));
+    return finish(std::move(reduced), std::move(rejected), static_cast<bool>(verify));
 }
 
 SectorAggregate aggregate_parsed(std::vector<std::pair<std::filesystem::path, core::ScanReport>> reports,
                                  std::vector<RejectedFile> rejected, const ReportVerifier& verify) {
     std::vector<Reduced> reduced;
-    for (const auto& [file, report] : reports) reduced.push_back(reduce(file, report, verify));
-    return finish(std::move(reduced), std::move(rejected));
+    for (const auto& [file, report] : reports) reduced.push_back(reduce(file, {}, report, verify));
+    return finish(std::move(reduced), std::move(rejected), static_cast<bool>(verify));
 }
 
 }  // namespace conformscan::reports

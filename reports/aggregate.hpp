@@ -13,6 +13,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,13 +28,18 @@ struct SignatureCheck {
     enum class State { not_checked, verified, failed };
     State state = State::not_checked;
     std::string message;  // why it failed, or what verified it (key id)
+    // The verifier's status (reports::to_string(VerifyStatus): "ok",
+    // "report_modified", ...) or why nothing was checked ("no_key"); may be empty.
+    std::string code;
 };
 std::string_view to_string(SignatureCheck::State s);
 
 // Checks one report's signature for the named operator (the caller decides
-// which key belongs to which operator). Empty: signatures are not checked.
-using ReportVerifier =
-    std::function<SignatureCheck(const std::filesystem::path& report, const std::string& operator_name)>;
+// which key belongs to which operator). BYTES are the report's bytes exactly
+// as they were read and aggregated (empty from aggregate_parsed, which has no
+// file). Empty: signatures are not checked.
+using ReportVerifier = std::function<SignatureCheck(const std::filesystem::path& report, std::string_view bytes,
+                                                    const std::string& operator_name)>;
 
 struct RejectedFile {
     std::filesystem::path file;
@@ -85,11 +91,18 @@ struct SectorAggregate {
     std::vector<RejectedFile> rejected;
     std::vector<RuleRate> rules;           // sorted by profile, rule
     std::vector<RuleRate> worst_findings;  // critical and high rules failed by at least one operator
+    bool signatures_checked = false;       // a verifier was given
 
     [[nodiscard]] std::size_t included() const;
     [[nodiscard]] std::size_t signature_failures() const;
-    // Something given was not used: a rejected file or a failed signature.
-    [[nodiscard]] bool incomplete() const { return !rejected.empty() || signature_failures() > 0; }
+    // Reports counted although their signature could not be checked when
+    // signatures were asked for (no key for the operator): 0 without a verifier.
+    [[nodiscard]] std::size_t signatures_unchecked() const;
+    // Something given was not used (a rejected file, a failed signature), or
+    // a signature that was asked for could not be checked.
+    [[nodiscard]] bool incomplete() const {
+        return !rejected.empty() || signature_failures() > 0 || signatures_unchecked() > 0;
+    }
 };
 
 // Report files from the arguments: a file as given; a directory searched
@@ -113,5 +126,11 @@ std::string render_aggregate_text(const SectorAggregate& a);
 // would read as a formula are neutralised with a leading apostrophe.
 std::string render_aggregate_operators_csv(const SectorAggregate& a);
 std::string render_aggregate_rules_csv(const SectorAggregate& a);
+// The regulator's sector page (reports/aggregate_html.cpp): one self-contained
+// HTML file (inline CSS and SVG, no script, nothing fetched) with the summary,
+// the score of each operator, the worst findings, the conformance rate of each
+// rule across operators, and every report or file not counted with the
+// reason. LANG as render_html (unknown: English).
+std::string render_aggregate_html(const SectorAggregate& a, std::string_view lang = "en");
 
 }  // namespace conformscan::reports

@@ -1,4 +1,6 @@
 // The JSON, text and CSV forms of a SectorAggregate (reports/aggregate.hpp).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "reports/aggregate.hpp"
@@ -76,7 +78,10 @@ Json to_json(const SectorAggregate& a) {
                              {"failed_by_severity", o.failed_by_severity},
                              {"conformance_percent", o.conformance_percent},
                              {"conformance_percent_without_waivers", o.conformance_percent_without_waivers},
-                             {"signature", {{"status", to_string(o.signature.state)}, {"message", o.signature.message}}},
+                             {"signature",
+                              {{"status", to_string(o.signature.state)},
+                               {"code", o.signature.code},
+                               {"message", o.signature.message}}},
                              {"use", to_string(o.use)},
                              {"note", o.note}});
     Json rejected = Json::array();
@@ -90,6 +95,8 @@ Json to_json(const SectorAggregate& a) {
              {{"reports", a.operators.size()},
               {"included", a.included()},
               {"signature_failed", a.signature_failures()},
+              {"signatures_checked", a.signatures_checked},
+              {"signature_not_checked", a.signatures_unchecked()},
               {"rejected", a.rejected.size()}}},
             {"operators", operators},
             {"rejected", rejected},
@@ -100,6 +107,13 @@ Json to_json(const SectorAggregate& a) {
 std::string render_aggregate_text(const SectorAggregate& a) {
     std::string out = fmt::format("{} reports: {} included, {} failed signature verification, {} rejected files\n",
                                   a.operators.size(), a.included(), a.signature_failures(), a.rejected.size());
+    if (a.signatures_checked) {
+        const auto verified = std::count_if(a.operators.begin(), a.operators.end(), [](const OperatorReport& o) {
+            return o.signature.state == SignatureCheck::State::verified;
+        });
+        out += fmt::format("signatures: {} verified, {} failed, {} counted without a check (no key)\n", verified,
+                           a.signature_failures(), a.signatures_unchecked());
+    }
     out += "\nOperators:\n";
     for (const auto& o : a.operators) {
         out += fmt::format("  {:<24} {:>7} (without waivers {:>7})  {} fail  signature {}  [{}] {}\n", o.operator_name,

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -120,5 +121,10 @@ core::Result<ReportDiff> diff_reports(const core::ScanReport& old_report, const 
 nlohmann::json to_json(const ReportDiff& diff);
 // For the terminal: summary, then each list; facts as `path: old → new`.
 std::string render_diff_text(const ReportDiff& diff);
+// One self-contained HTML page (reports/diff_html.cpp): the two reports, the
+// count of every list and the scores before and after, then each list with
+// the facts behind each change. LANG: en, fr, es, ar (right to left), ru, zh
+// (reports/html_i18n.hpp); anything else is English. No script, nothing fetched.
+std::string render_diff_html(const ReportDiff& diff, std::string_view lang = "en");
 
 }  // namespace conformscan::reports

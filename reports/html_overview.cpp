@@ -37,8 +37,20 @@ int count_of(const json& counts, std::string_view status) {
 }
 
 std::string signature_markup(const Page& page) {
+    if (const auto& v = page.options.verification) {
+        if (v->ok())
+            return fmt::format("<span class=\"sig-ok\" data-signature=\"ok\">{}</span><br>"
+                               "<span class=\"hash\" dir=\"ltr\">{}</span>",
+                               page.t("sig_verified"), escape(v->message));
+        const auto* status = to_string(v->status);
+        return fmt::format("<span class=\"sig-bad\" data-signature=\"{}\">{} (<bdi>{}</bdi>)</span><br>"
+                           "<span class=\"message\" dir=\"ltr\">{}</span>",
+                           status, page.t("sig_failed"), status, escape(v->message));
+    }
     const auto& s = page.options.signature_status;
-    if (s.empty()) return fmt::format("<span class=\"note\">{}</span>", page.t("signature_unknown"));
+    if (s.empty())
+        return fmt::format("<span class=\"note\" data-signature=\"not_checked\">{}</span>",
+                           page.t("signature_unknown"));
     const bool ok = s.rfind("verified", 0) == 0;
     const bool bad = s.rfind("FAILED", 0) == 0;
     return fmt::format("<span class=\"{}\" dir=\"ltr\">{}</span>", ok ? "sig-ok" : bad ? "sig-bad" : "sig", escape(s));

@@ -3,6 +3,7 @@
 // inline-end) so that the Arabic page mirrors without a second sheet.
 #include <fmt/format.h>
 
+#include "reports/html_i18n.hpp"
 #include "reports/html_sections.hpp"
 #include "reports/html_writer.hpp"
 
@@ -62,6 +63,13 @@ tr.not-checked td{color:var(--muted);background:#fff8c5}
 flex-wrap:wrap;align-items:center}
 #filters[hidden]{display:none}
 details.facts{margin-block:.3rem}details.facts summary{cursor:pointer;font-weight:600}
+.sig{font-weight:600}
+table.changes td.facts ul{margin:0;padding-inline-start:1rem}table.changes td.facts li{overflow-wrap:anywhere}
+.old{color:var(--muted)}.arrow{color:var(--muted);padding-inline:.2rem}
+tr.use-signature_failed td,tr.use-rejected td{background:#ffebe9}tr.use-superseded td{color:var(--muted)}
+table.operators th.num,table.rules th.num,table.worst th.num{white-space:normal}
+table.operators td:first-child{min-width:12rem}table.rules td:nth-child(2){min-width:16rem}
+table.changes td:nth-child(2){min-width:12rem}
 footer{margin-block-start:3rem;color:var(--muted);font-size:.85em;border-block-start:1px solid var(--line)}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:10.5pt}nav.toc,#filters{display:none}
@@ -110,18 +118,28 @@ constexpr std::string_view kScript = R"js(
 
 }  // namespace
 
-std::string page_head(const Page& page) {
+std::string document_head(std::string_view lang, bool rtl, const std::string& title, bool with_script) {
     // The Content-Security-Policy makes "nothing is fetched" a property the
-    // browser enforces, not only a habit of this renderer.
+    // browser enforces, not only a habit of this renderer. Pages without the
+    // filter script forbid scripts altogether.
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">\n"
+        "script-src {}; img-src data:\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<link rel=\"icon\" href=\"data:,\">\n"
-        "<title>{} — {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-        page.lang, page.rtl ? "rtl" : "ltr", page.t("report_title"), escape(page.report.scan_id),
-        kStyle);
+        "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        escape(lang), rtl ? "rtl" : "ltr", with_script ? "'unsafe-inline'" : "'none'", escape(title), kStyle);
+}
+
+std::string document_foot(const std::string& tool_version, const std::string& generated_by) {
+    return fmt::format("<footer><p>{} conformscan {}</p></footer>\n</body>\n</html>\n", escape(generated_by),
+                       escape(tool_version));
+}
+
+std::string page_head(const Page& page) {
+    return document_head(page.lang, page.rtl,
+                         fmt::format("{} — {}", ui_text(page.lang, "report_title"), page.report.scan_id), true);
 }
 
 std::string page_foot(const Page& page) {

@@ -32,14 +32,16 @@ std::string Page::localized(const nlohmann::json& i18n, std::string_view field, 
                        t("not_translated"), escape(english));
 }
 
-std::string Page::percent(const nlohmann::json& value) const {
-    if (!value.is_number()) return t("n_a");
+std::string percent_markup(std::string_view lang, const nlohmann::json& value) {
+    if (!value.is_number()) return escape(ui_text(lang, "n_a"));
     auto s = fmt::format("{:.1f}", value.get<double>());
     if (lang == "fr" || lang == "es" || lang == "ru")
         for (auto& c : s)
             if (c == '.') c = ',';
     return fmt::format("<span dir=\"ltr\">{}\u00a0%</span>", s);
 }
+
+std::string Page::percent(const nlohmann::json& value) const { return percent_markup(lang, value); }
 
 std::string Page::target_label(const std::string& id) const {
     for (const auto& t : report.targets) {

@@ -5,10 +5,12 @@
 // clause, per-target detail with evidence and guideline, waivers, raw facts.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "reports/signature.hpp"
 #include "scanner/core/report_model.hpp"
 #include "scanner/core/result.hpp"
 
@@ -20,9 +22,15 @@ struct HtmlOptions {
     // the profile's translations where the report carries them, else English
     // marked as such.
     std::string lang = "en";
-    // What a caller found when it checked the report's signature ("verified
-    // with key …", "not signed", "FAILED: …"); shown on the cover as given.
-    // Empty: the cover says that no signature was checked.
+    // The outcome of reports::verify_report over the exact bytes the page
+    // renders (`report render --format html --pubkey`): the cover shows
+    // "verified" or "verification FAILED" with the status and the verifier's
+    // message. It takes precedence over signature_status.
+    std::optional<VerifyResult> verification;
+    // Otherwise, a note from the caller, shown as given: `scan --sign` says the
+    // report was signed with key X when written (the signature is written
+    // after report.json, so the page cannot claim it was verified).
+    // Both empty: the cover says that no signature was checked.
     std::string signature_status;
     // Clause catalogues of the cited documents, so that coverage can list the
     // clauses no result cites ("not checked"):

@@ -35,6 +35,9 @@ struct Page {
     [[nodiscard]] std::string target_label(const std::string& id) const;
 };
 
+// VALUE (a percentage or null) as the report page shows it in LANG.
+std::string percent_markup(std::string_view lang, const nlohmann::json& value);
+
 // Software a target's facts name (HTTP Server header, SSH banner, service
 // greeting), as guideline keys (rule_parser's guideline_software: nginx,
 // apache, openssh, postfix, ...) with the fact that showed it.
@@ -46,8 +49,14 @@ std::vector<SoftwareHit> detect_software(const core::FactSet& facts);
 // "OpenSSH" for "openssh", "Apache httpd" for "apache"; the key itself otherwise.
 std::string software_name(std::string_view key);
 
-// html_page.cpp: <!DOCTYPE> to <body> (inline CSS), and the closing part
-// (footer, the optional filter script).
+// html_page.cpp: <!DOCTYPE> to <body> (the Content-Security-Policy and the
+// inline style sheet), shared by the report, the diff and the sector pages;
+// WITH_SCRIPT lets the CSP allow inline script (only the report has one).
+// TITLE is plain text (escaped here).
+std::string document_head(std::string_view lang, bool rtl, const std::string& title, bool with_script);
+// A footer naming the tool, and the end of the document (no script).
+std::string document_foot(const std::string& tool_version, const std::string& generated_by);
+// The report page's head and its foot (footer, the optional filter script).
 std::string page_head(const Page& page);
 std::string page_foot(const Page& page);
 // html_overview.cpp

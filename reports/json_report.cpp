@@ -108,20 +108,31 @@ core::Result<core::ScanReport> parse_report(const nlohmann::json& j) {
     }
 }
 
-core::Result<core::ScanReport> read_report(const std::filesystem::path& file) {
+core::Result<std::string> read_report_bytes(const std::filesystem::path& file) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
     if (ec) return core::make_error("io", fmt::format("cannot read {}: {}", file.string(), ec.message()));
     if (size > kMaxReportBytes)
         return core::make_error("io", fmt::format("{} is larger than {} bytes", file.string(), kMaxReportBytes));
     std::ifstream in(file, std::ios::binary);
+    if (!in) return core::make_error("io", fmt::format("cannot read {}", file.string()));
     std::stringstream buffer;
     buffer << in.rdbuf();
-    auto j = nlohmann::json::parse(buffer.str(), nullptr, false);
+    return buffer.str();
+}
+
+core::Result<core::ScanReport> parse_report_bytes(std::string_view bytes, const std::filesystem::path& file) {
+    auto j = nlohmann::json::parse(bytes, nullptr, false);
     if (j.is_discarded()) return core::make_error("report", "not valid JSON", file.string());
     auto r = parse_report(j);
     if (!r) return core::make_error(r.error().code, r.error().describe(), file.string());
     return r;
+}
+
+core::Result<core::ScanReport> read_report(const std::filesystem::path& file) {
+    auto bytes = read_report_bytes(file);
+    if (!bytes) return bytes.error();
+    return parse_report_bytes(*bytes, file);
 }
 
 }  // namespace conformscan::reports

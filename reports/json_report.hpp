@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,5 +20,10 @@ std::string render_json(const core::ScanReport& report);
 core::Result<core::ScanReport> parse_report(const nlohmann::json& j);
 // Reads a report file (size-capped) and parses it; errors name the file.
 core::Result<core::ScanReport> read_report(const std::filesystem::path& file);
+// read_report in two steps, for callers that also verify the signature over
+// the very bytes they render: the file's bytes (size-capped), and the report
+// they hold (errors name FILE).
+core::Result<std::string> read_report_bytes(const std::filesystem::path& file);
+core::Result<core::ScanReport> parse_report_bytes(std::string_view bytes, const std::filesystem::path& file);
 
 }  // namespace conformscan::reports

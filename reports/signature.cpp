@@ -153,15 +153,19 @@ std::string sha256_hex_of(std::string_view bytes) {
     return core::to_hex(std::span<const std::uint8_t>(digest, len));
 }
 
-core::Result<Ed25519Key> Ed25519Key::load_private(const std::filesystem::path& file) {
+core::Result<Ed25519Key> Ed25519Key::load(const std::filesystem::path& file, bool private_key) {
     auto pem = read_capped(file, kMaxKeyBytes);
     if (!pem) return pem.error();
     Bio bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), &BIO_free);
-    EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, &no_passphrase, nullptr) : nullptr;
+    EVP_PKEY* raw = nullptr;
+    if (bio)
+        raw = private_key ? PEM_read_bio_PrivateKey(bio.get(), nullptr, &no_passphrase, nullptr)
+                          : PEM_read_bio_PUBKEY(bio.get(), nullptr, &no_passphrase, nullptr);
     if (raw == nullptr)
-        return core::make_error("key", fmt::format("{}: not a PEM private key (PKCS#8, unencrypted, as written by "
-                                                   "conformscan keygen)",
-                                                   file.string()));
+        return core::make_error(
+            "key", fmt::format("{}: not a PEM {} key ({}, as written by conformscan keygen)", file.string(),
+                               private_key ? "private" : "public",
+                               private_key ? "PKCS#8, unencrypted" : "\"BEGIN PUBLIC KEY\""));
     Ed25519Key k;
     k.m_key.reset(raw, &EVP_PKEY_free);
     if (EVP_PKEY_is_a(raw, "ED25519") != 1)
@@ -169,28 +173,13 @@ core::Result<Ed25519Key> Ed25519Key::load_private(const std::filesystem::path& f
     auto id = key_id_of(raw);
     if (!id) return id.error();
     k.m_key_id = std::move(id).value();
-    k.m_private = true;
+    k.m_private = private_key;
     return k;
 }
 
-core::Result<Ed25519Key> Ed25519Key::load_public(const std::filesystem::path& file) {
-    auto pem = read_capped(file, kMaxKeyBytes);
-    if (!pem) return pem.error();
-    Bio bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), &BIO_free);
-    EVP_PKEY* raw = bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, &no_passphrase, nullptr) : nullptr;
-    if (raw == nullptr)
-        return core::make_error("key", fmt::format("{}: not a PEM public key (\"BEGIN PUBLIC KEY\", as written by "
-                                                   "conformscan keygen)",
-                                                   file.string()));
-    Ed25519Key k;
-    k.m_key.reset(raw, &EVP_PKEY_free);
-    if (EVP_PKEY_is_a(raw, "ED25519") != 1)
-        return core::make_error("key", fmt::format("{}: a {} key, not Ed25519", file.string(), EVP_PKEY_get0_type_name(raw)));
-    auto id = key_id_of(raw);
-    if (!id) return id.error();
-    k.m_key_id = std::move(id).value();
-    return k;
-}
+core::Result<Ed25519Key> Ed25519Key::load_private(const std::filesystem::path& file) { return load(file, true); }
+
+core::Result<Ed25519Key> Ed25519Key::load_public(const std::filesystem::path& file) { return load(file, false); }
 
 core::Result<KeyPairFiles> generate_key_pair(const std::filesystem::path& prefix) {
     KeyPairFiles out;
@@ -298,9 +287,14 @@ VerifyResult verify_report(const std::filesystem::path& report, const std::files
 
 VerifyResult verify_report(const std::filesystem::path& report, const Ed25519Key& pubkey,
                            const std::filesystem::path& signature) {
-    const auto sig_path = signature.empty() ? std::filesystem::path(report.string() + kSignatureSuffix) : signature;
     auto bytes = read_capped(report, kMaxReportBytes);
     if (!bytes) return fail(VerifyStatus::report_unreadable, bytes.error().describe());
+    return verify_report_bytes(*bytes, report, pubkey, signature);
+}
+
+VerifyResult verify_report_bytes(std::string_view report_bytes, const std::filesystem::path& report,
+                                 const Ed25519Key& pubkey, const std::filesystem::path& signature) {
+    const auto sig_path = signature.empty() ? std::filesystem::path(report.string() + kSignatureSuffix) : signature;
     std::error_code ec;
     if (!std::filesystem::exists(sig_path, ec))
         return fail(VerifyStatus::signature_missing,
@@ -339,12 +333,12 @@ VerifyResult verify_report(const std::filesystem::path& report, const Ed25519Key
         return r;
     }
     const auto signed_size = sig["signed_size"].get<std::uintmax_t>();
-    const auto digest = sha256_hex_of(*bytes);
+    const auto digest = sha256_hex_of(report_bytes);
     if (digest != sig["signed_sha256"].get<std::string>()) {
-        if (bytes->size() < signed_size) {
+        if (report_bytes.size() < signed_size) {
             r.status = VerifyStatus::report_truncated;
             r.message = fmt::format("{} is truncated: {} bytes, the signature covers {} bytes", report.string(),
-                                    bytes->size(), signed_size);
+                                    report_bytes.size(), signed_size);
         } else {
             r.status = VerifyStatus::report_modified;
             r.message = fmt::format("{} was modified after signing: its SHA-256 is {}, the signature covers {}",

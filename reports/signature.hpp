@@ -55,6 +55,9 @@ public:
     [[nodiscard]] EVP_PKEY* get() const { return m_key.get(); }
 
 private:
+    // Both loaders: read FILE (size-capped), parse the PEM, refuse a key that is not Ed25519.
+    static core::Result<Ed25519Key> load(const std::filesystem::path& file, bool private_key);
+
     std::shared_ptr<EVP_PKEY> m_key;
     std::string m_key_id;
     bool m_private = false;
@@ -122,5 +125,10 @@ VerifyResult verify_report(const std::filesystem::path& report, const std::files
 // The same with a key already loaded (aggregate verifies many reports with one key).
 VerifyResult verify_report(const std::filesystem::path& report, const Ed25519Key& pubkey,
                            const std::filesystem::path& signature = {});
+// The same on the report's bytes as the caller already read them from REPORT
+// (which names the file in messages and gives the default signature path), so
+// that what is verified is exactly what the caller renders or aggregates.
+VerifyResult verify_report_bytes(std::string_view report_bytes, const std::filesystem::path& report,
+                                 const Ed25519Key& pubkey, const std::filesystem::path& signature = {});
 
 }  // namespace conformscan::reports

@@ -5,6 +5,7 @@
 
 #include "reports/atomic_file.hpp"
 #include "reports/diff.hpp"
+#include "reports/html_i18n.hpp"
 #include "reports/json_report.hpp"
 #include "scanner/cli/app_context.hpp"
 
@@ -18,14 +19,16 @@ struct ReportDiffOptions {
     std::string format = "text";
     std::string out;
     std::size_t max_facts = 20;
+    std::string lang = "en";
 };
 
 int run_diff(AppContext& ctx, const ReportDiffOptions& o) {
     ctx.setup_logging();
-    if (o.format != "text" && o.format != "json")
-        throw UsageError(fmt::format("--format must be text or json; got '{}' (HTML: render the JSON diff with the "
-                                     "HTML renderer)",
-                                     o.format));
+    if (o.format != "text" && o.format != "json" && o.format != "html")
+        throw UsageError(fmt::format("--format must be text, json or html; got '{}'", o.format));
+    if (!reports::is_html_language(o.lang))
+        throw UsageError(fmt::format("--lang must be one of {}; got '{}'", fmt::join(reports::html_languages(), ", "),
+                                     o.lang));
     if (o.max_facts == 0 || o.max_facts > 10000) throw UsageError("--max-facts must be between 1 and 10000");
     auto old_report = reports::read_report(o.old_file);
     if (!old_report) throw UsageError(fmt::format("old report: {}", old_report.error().describe()));
@@ -39,7 +42,8 @@ int run_diff(AppContext& ctx, const ReportDiffOptions& o) {
     diff->new_side.file = o.new_file;
     const auto text = o.format == "json"
                           ? reports::to_json(*diff).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
-                          : reports::render_diff_text(*diff);
+                      : o.format == "html" ? reports::render_diff_html(*diff, o.lang)
+                                           : reports::render_diff_text(*diff);
     if (!o.out.empty()) {
         if (auto w = reports::write_file_atomic(o.out, text); !w) throw UsageError(w.error().describe());
     } else if (!ctx.quiet) {
@@ -60,8 +64,14 @@ void setup_report_diff(CLI::App& report, AppContext& ctx) {
         "Exit code 1 when something newly fails (a new failure or a regression), else 0; 2 for unreadable input");
     cmd->add_option("OLD", o->old_file, "The earlier report.json")->required()->check(CLI::ExistingFile);
     cmd->add_option("NEW", o->new_file, "The later report.json")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--format", o->format, "text or json")->capture_default_str();
-    cmd->add_option("-o,--out", o->out, "Write the diff to this file instead of stdout");
+    cmd->add_option("--format", o->format,
+                    "text, json or html (one self-contained page: inline CSS, no script, nothing fetched)")
+        ->capture_default_str();
+    cmd->add_option("-o,--out", o->out, "Write the diff to this file (atomically) instead of stdout");
+    cmd->add_option("--lang", o->lang,
+                    fmt::format("html: the language of the page's own text, one of {} (ar right to left)",
+                                fmt::join(reports::html_languages(), ", ")))
+        ->capture_default_str();
     cmd->add_option("--max-facts", o->max_facts, "Changed facts shown per result; the rest are counted")
         ->capture_default_str();
     cmd->callback([&ctx, o]() { ctx.exit_code = run_diff(ctx, *o); });

@@ -15,13 +15,21 @@ then reconfigures them and scans again (NEW):
 
 The lab's own expectations (endpoints.json) say which rule each lab endpoint
 and each certificate fails; the test derives the exact sets from them.
+
+The HTML diff (`--format html`, in English, French and Arabic) and the sector
+page of the two reports (`report aggregate --out sector.html`, both reports
+filed under one operator: the newer counted, the older listed as superseded)
+are opened in headless Chromium (chromium.py): no request, no console message,
+and the rows are exactly the lists above.
 """
 
 import json
 import pathlib
 import shutil
+import tempfile
 
 import labtest
+from chromium import DataPage, new_browser
 from labtest import X509_REF, X509_RULES
 
 PORTS = {"web": 18560, "api": 18561, "mail": 18562}
@@ -218,6 +226,78 @@ class ReportDiffTest(labtest.LabTestCase):
             self.assertEqual([c["fingerprint"] for c in d[section]], [c["fingerprint"] for c in full[section]], section)
         self.assertEqual(d["regressions"][0]["facts_basis"], "target")
         self.assertIn("tls.chain[0].key.bits", {f["path"] for f in d["regressions"][0]["changed_facts"]})
+
+    def load(self, page):
+        """PAGE as Chromium shows it, after checking it fetched nothing, logged nothing and links nowhere."""
+        if not hasattr(self, "browser"):
+            type(self).browser = new_browser(tempfile.mkdtemp(prefix="chromium-", dir=self.tmpdir("chromium")))
+        dom, console, requests = self.browser.run(page, "--dump-dom")
+        self.assertEqual(requests, [], "the page must fetch nothing")
+        self.assertEqual(console, [], "the page must log nothing")
+        p = DataPage(dom)
+        self.assertEqual([link for link in p.links if not link.startswith(("#", "data:"))], [])
+        self.assertEqual(p.scripts, 0)
+        return p
+
+    def test_html_diff_in_chromium(self):
+        _, d = self.diff_json(self.old_path, self.new_path)
+        pages = {}
+        for lang in ("en", "fr", "ar"):
+            out = self.tmpdir("html") / f"diff.{lang}.html"
+            result = self.diff(self.old_path, self.new_path, "--format", "html", "--lang", lang, "--out", out)
+            # The same exit code as the other formats: something newly fails.
+            self.assertExit(result, labtest.EXIT_FAIL)
+            pages[lang] = self.load(out)
+        en = pages["en"]
+        self.assertEqual((en.root.get("lang"), en.root.get("dir")), ("en", "ltr"))
+        # Every list holds exactly the changes the scans made (see the module docstring).
+        expected = {
+            "regressions": {("web", r) for r in self.lab_failures("rsa1024")},
+            "fixed": {("api", r) for r in self.lab_failures("sha1")},
+            "still_failing": {("self-signed", r) for r in self.lab_failures("self-signed")},
+            "new_failures": {("wrong-host", r) for r in self.lab_failures("wrong-host")},
+            "other_changes": {("mail", r) for r in X509_RULES},
+        }
+        for lang, page in pages.items():
+            with self.subTest(lang=lang):
+                for section, keys in expected.items():
+                    self.assertEqual(page.changes.get(section, set()), keys, section)
+                    self.assertEqual(page.section_counts[section], len(keys), section)
+                    self.assertEqual(keys, change_keys(d, section), section)  # and the JSON says the same
+                self.assertEqual(page.targets, {"targets_added": ["wrong-host"], "targets_removed": ["expired"]})
+                self.assertEqual(page.section_counts["rules_added"], 0)
+        # The fact behind the regression: the leaf key's size.
+        regression = ("regressions", "web", "X509-KEY-01")
+        self.assertIn("tls.chain[0].key.bits: 2048→1024", en.facts[regression])
+        self.assertEqual(en.headings["regressions"], "Regressions (passed → failed) (1)")
+        self.assertEqual(pages["fr"].headings["regressions"], "Régressions (conforme → non conforme) (1)")
+        self.assertEqual(pages["fr"].headings["new_failures"], "Nouvelles non-conformités (1)")
+        self.assertEqual((pages["ar"].root.get("lang"), pages["ar"].root.get("dir")), ("ar", "rtl"))
+        self.assertEqual(pages["ar"].headings["fixed"], "تم إصلاحها (من راسب إلى ناجح) (1)")
+
+    def test_sector_page_of_the_two_scans(self):
+        # One operator filed both scans: the newer counts, the older is listed as superseded.
+        sector = self.tmpdir("sector")
+        (sector / "demo").mkdir(exist_ok=True)
+        shutil.copy(self.old_path, sector / "demo" / "old.json")
+        shutil.copy(self.new_path, sector / "demo" / "new.json")
+        out = self.tmpdir("sector-out") / "sector.html"
+        result = labtest.run(["report", "aggregate", sector, "--out", out])
+        self.assertExit(result, labtest.EXIT_OK)
+        # The CSV tables are written beside the page.
+        self.assertTrue((out.parent / "sector.csv").is_file())
+        self.assertTrue((out.parent / "sector-rules.csv").is_file())
+        page = self.load(out)
+        new_file, old_file = str(sector / "demo" / "new.json"), str(sector / "demo" / "old.json")
+        self.assertEqual(page.operators, {new_file: ("demo", "included", "not_checked"),
+                                          old_file: ("demo", "superseded", "not_checked")})
+        self.assertEqual(page.unused, [("superseded", old_file)])
+        self.assertEqual(page.counts, {"reports": 2, "included": 1, "signature_failed": 0, "rejected": 0})
+        # Per rule: judged once (the newer report), failing when any of its targets fails it.
+        failing_new = {r["rule"] for r in self.new["results"] if r["status"] == "fail"}
+        self.assertEqual(page.rules, {rule: (1, 1 if rule in failing_new else 0) for rule in X509_RULES})
+        severity = {r["rule"]: r["severity"] for r in self.new["results"]}
+        self.assertEqual(set(page.worst), {r for r in failing_new if severity[r] in ("critical", "high")})
 
     def test_malformed_input_is_a_clear_usage_error(self):
         bad = self.tmpdir("bad") / "report.json"

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The HTML report (report.html of `scan`, and `report html`) opened in real headless Chromium.
+"""The HTML report (report.html of `scan`, and `report render --format html`) opened in real headless Chromium.
 
 One scan of four lab endpoints, with a waiver in force, under the X.805 baseline and the
-X.509 profile, writes report.html in Arabic; `report html` renders the same report.json in
-English and French. Each page is loaded by Chromium (Debian's `chromium` package) with the
-DOM dumped after its script ran, a net log and the console on stderr:
+X.509 profile, writes report.html in Arabic; `report render --format html` renders the same
+report.json in English and its alias `report html` in French. Each page is loaded by Chromium
+(Debian's `chromium` package, tests/integration/chromium.py) with the DOM dumped after its
+script ran, a net log and the console on stderr:
 
 * the page makes no network request at all (the net log holds no request whose top frame
   is the file; a control page with one external image and one script error proves that
@@ -18,21 +19,24 @@ DOM dumped after its script ran, a net log and the console on stderr:
 * a screenshot of the English and the Arabic page is written as a test artefact
   (build/test-artefacts/report-html/, or $CONFORMSCAN_ARTEFACTS).
 
+SignedCoverTest: a second scan signed with --sign; `report render --format html --pubkey`
+shows "verified" on the cover for the untouched report and, with exit code 1, "verification
+FAILED (report_modified)" with the verifier's message for a copy with one flipped byte, and
+wrong_key for another operator's key; without --pubkey the cover says nothing was checked,
+and the scan's own page only says which key signed it when written.
+
 Chromium runs inside whatever network namespace the test runs in (CI: loopback only) with
 every name mapped to NOTFOUND, background networking off and a throw-away profile.
 """
 
 import html.parser
 import json
-import os
 import pathlib
-import re
-import shutil
 import struct
-import subprocess
 import tempfile
 
 import labtest
+from chromium import artefact_dir, new_browser
 from labtest import X509_REF
 
 X805_REF = "itu-t/x805-baseline"
@@ -50,69 +54,6 @@ waivers:
     approved_on: 2026-01-01
     expires_on: "2099-12-31T23:59:59+03:00"
 """
-
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
-]
-CHROMIUM_TIMEOUT = 60
-
-
-def artefact_dir():
-    """Where screenshots go: $CONFORMSCAN_ARTEFACTS, else test-artefacts/ beside the binary (the build dir)."""
-    base = os.environ.get("CONFORMSCAN_ARTEFACTS") or labtest.BIN.resolve().parent / "test-artefacts"
-    path = pathlib.Path(base) / "report-html"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-class Browser:
-    """One Chromium run on a local file: (stdout, console lines, page-initiated request URLs)."""
-
-    def __init__(self, tmp):
-        self.exe = shutil.which("chromium") or shutil.which("chromium-browser")
-        self.tmp = pathlib.Path(tmp)
-        self.runs = 0
-
-    def run(self, page, *mode):
-        self.runs += 1
-        profile = self.tmp / f"profile-{self.runs}"
-        netlog = self.tmp / f"net-{self.runs}.json"
-        args = [self.exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--log-net-log={netlog}", *mode,
-                pathlib.Path(page).resolve().as_uri()]
-        # A throw-away HOME too: CI may have none, and nothing of the user's may leak in.
-        env = dict(os.environ, HOME=str(profile), XDG_CONFIG_HOME=str(profile / "config"),
-                   XDG_CACHE_HOME=str(profile / "cache"))
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT,
-                              stdin=subprocess.DEVNULL, env=env)
-        if proc.returncode != 0:
-            raise AssertionError(f"chromium exited {proc.returncode}\n{proc.stderr[-3000:]}")
-        # Chromium's own pages (chrome://, e.g. the new-tab composebox on a loaded machine) log
-        # to the same console stream; only what is not theirs can be the report's.
-        console = [line for line in proc.stderr.splitlines()
-                   if ":CONSOLE" in line and not re.search(r"source: (chrome|chrome-untrusted|devtools)://", line)]
-        return proc.stdout, console, page_requests(netlog)
-
-
-def page_requests(netlog):
-    """URLs of the requests a page made: those whose network isolation key is the file:// top frame.
-
-    Chromium's own background requests (component updater, network time) carry a "null null"
-    key and are not the page's doing; with no network they fail anyway.
-    """
-    with open(netlog, encoding="utf-8") as f:
-        log = json.load(f)
-    names = {v: k for k, v in log["constants"]["logEventTypes"].items()}
-    urls = []
-    for event in log.get("events", []):
-        if names.get(event.get("type")) != "URL_REQUEST_START_JOB":
-            continue
-        params = event.get("params", {})
-        if "file://" in params.get("network_isolation_key", "") or params.get("initiator") == "null":
-            urls.append(params.get("url", ""))
-    return urls
-
 
 class Dom(html.parser.HTMLParser):
     """What the tests read from a dumped DOM."""
@@ -200,9 +141,7 @@ class ReportHtmlTest(labtest.LabTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.browser = Browser(tempfile.mkdtemp(prefix="chromium-", dir=cls.tmpdir("chromium")))
-        if not cls.browser.exe:
-            raise AssertionError("chromium not found: scripts/install-deps.sh installs Debian's chromium package")
+        cls.browser = new_browser(tempfile.mkdtemp(prefix="chromium-", dir=cls.tmpdir("chromium")))
         files = cls.tmpdir("files")
         (files / "waivers.yaml").write_text(WAIVERS, encoding="utf-8")
         cls.lab.write_inventory(files / "inventory.yaml", ["good", "rsa1024", "closed"])
@@ -215,10 +154,10 @@ class ReportHtmlTest(labtest.LabTestCase):
         cls.out = cls.tmpdir("scan")
         cls.pages = {"ar": cls.out / "report.html"}
         cls.render_runs = {}
-        for lang in ("en", "fr"):
+        # English through `report render --format html`, French through its alias `report html`.
+        for lang, command in (("en", ["report", "render", "--format", "html"]), ("fr", ["report", "html"])):
             page = cls.tmpdir("pages") / f"report.{lang}.html"
-            cls.render_runs[lang] = labtest.run(["report", "html", cls.out / "report.json", "--lang", lang,
-                                                 "--out", page])
+            cls.render_runs[lang] = labtest.run([*command, cls.out / "report.json", "--lang", lang, "--out", page])
             cls.pages[lang] = page
         # One Chromium run per page: the DOM after the script ran, and for en and ar a screenshot.
         cls.loaded = {}
@@ -315,10 +254,13 @@ class ReportHtmlTest(labtest.LabTestCase):
         self.assertEqual(dom.matches[good], {"nginx"})
         self.assertEqual(dom.matches[ssh], {"openssh"})
 
-    def test_scan_and_report_html_render_the_same_page(self):
-        again = labtest.run(["report", "html", self.out / "report.json", "--lang", "ar"])
-        self.assertExit(again, labtest.EXIT_OK)
-        self.assertEqual(again.stdout, self.pages["ar"].read_text(encoding="utf-8"))
+    def test_scan_and_report_render_write_the_same_page(self):
+        page = self.pages["ar"].read_text(encoding="utf-8")
+        for command in (["report", "render", "--format", "html"], ["report", "html"]):
+            with self.subTest(command=" ".join(command)):
+                again = labtest.run([*command, self.out / "report.json", "--lang", "ar"])
+                self.assertExit(again, labtest.EXIT_OK)
+                self.assertEqual(again.stdout, page)
 
     def test_evaluate_writes_the_page_in_its_language(self):
         out = self.tmpdir("evaluate")
@@ -350,6 +292,153 @@ class ReportHtmlTest(labtest.LabTestCase):
         r = labtest.run(["report", "html", self.out / "report.json", "--lang", "xx"])
         self.assertExit(r, labtest.EXIT_USAGE)
         self.assertIn("--lang must be one of en, fr, es, ar, ru, zh", r.stderr)
+        r = labtest.run(["report", "render", bad, "--format", "html"])
+        self.assertExit(r, labtest.EXIT_USAGE)
+        self.assertIn(str(bad), r.stderr)
+
+
+class CoverSignature(html.parser.HTMLParser):
+    """The cover's signature line: the data-signature value and the text of its <dd>."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.status = None
+        self.label = ""
+        self.text = ""
+        self._depth = 0   # inside the <dd> that holds the signature
+        self._label = 0   # inside the span that carries data-signature
+        self._dd = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "dd":
+            self._dd = True
+            self._buffer = []
+        if "data-signature" in a and self._dd:
+            self.status = a["data-signature"]
+            self._depth = 1
+            self._label = 1
+        elif self._label and tag == "span":
+            self._label += 1
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._label:
+            self._label -= 1
+        if tag == "dd":
+            if self._depth:
+                self.text = "".join(self._buffer).strip()
+                self._depth = 0
+            self._dd = False
+
+    def handle_data(self, data):
+        if self._dd:
+            self._buffer.append(data)
+        if self._label:
+            self.label += data
+
+
+class SignedCoverTest(labtest.LabTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.browser = new_browser(tempfile.mkdtemp(prefix="chromium-", dir=cls.tmpdir("chromium")))
+        keys = cls.tmpdir("keys")
+        for name in ("operator", "other"):
+            k = labtest.run(["keygen", "--out", keys / name])
+            if k.returncode != 0:
+                raise AssertionError(f"keygen failed\n{k.describe()}")
+        cls.pub, cls.other_pub = keys / "operator.pub", keys / "other.pub"
+        # "good" passes every X.509 rule, "expired" fails the validity rule: a report with one failure.
+        inventory = cls.lab.write_inventory(cls.tmpdir("inv") / "inventory.yaml", ("good", "expired"))
+        cls.scan_run, cls.report = cls.scan("signed", "--targets", inventory, "--profile", X509_REF, "--ca-file",
+                                            cls.lab.ca_file, "--sign", keys / "operator.key")
+        cls.signed = cls.tmpdir("signed") / "report.json"
+        # A copy with one byte flipped inside the scan id (the JSON stays valid, so the page renders).
+        data = cls.signed.read_bytes()
+        at = data.index(cls.report["scan"]["id"].encode())
+        flipped = bytearray(data)
+        flipped[at] = ord("0") if flipped[at] != ord("0") else ord("1")
+        cls.tampered = cls.tmpdir("tampered") / "report.json"
+        cls.tampered.write_bytes(bytes(flipped))
+        (cls.tmpdir("tampered") / "report.json.sig").write_bytes((cls.signed.parent / "report.json.sig").read_bytes())
+
+    def render(self, report, name, *args):
+        page = self.tmpdir("pages") / f"{name}.html"
+        result = labtest.run(["report", "render", report, "--format", "html", "--out", page, *args])
+        return result, page
+
+    def cover(self, page):
+        """The signature line of PAGE as Chromium shows it, after checking the page loads cleanly."""
+        dom, console, requests = self.browser.run(page, "--dump-dom")
+        self.assertEqual(requests, [])
+        self.assertEqual(console, [])
+        return CoverSignature(dom)
+
+    def test_good_signature_is_verified_on_the_cover(self):
+        self.assertExit(self.scan_run, labtest.EXIT_FAIL)
+        result, page = self.render(self.signed, "good", "--pubkey", self.pub)
+        self.assertExit(result, labtest.EXIT_OK)
+        sig = self.cover(page)
+        self.assertEqual(sig.status, "ok")
+        self.assertEqual(sig.label, "verified")
+        key_id = json.loads((self.signed.parent / "report.json.sig").read_text(encoding="utf-8"))["key_id"]
+        self.assertIn(f"signature OK: key {key_id}", sig.text)
+        # The same through the alias, and in French.
+        page_fr = self.tmpdir("pages") / "good.fr.html"
+        result = labtest.run(["report", "html", self.signed, "--pubkey", self.pub, "--lang", "fr", "--out", page_fr])
+        self.assertExit(result, labtest.EXIT_OK)
+        self.assertEqual(CoverSignature(page_fr.read_text(encoding="utf-8")).label, "vérifiée")
+
+    def test_one_flipped_byte_fails_on_the_cover(self):
+        result, page = self.render(self.tampered, "tampered", "--pubkey", self.pub)
+        # The page is written, and the exit code says the verification failed.
+        self.assertExit(result, labtest.EXIT_FAIL)
+        self.assertIn("verification FAILED (report_modified)", result.stderr)
+        sig = self.cover(page)
+        self.assertEqual(sig.status, "report_modified")
+        self.assertEqual(sig.label, "verification FAILED (report_modified)")
+        self.assertIn(f"{self.tampered} was modified after signing", sig.text)
+        self.assertNotIn("signature OK", sig.text)
+
+    def test_wrong_key_and_explicit_signature_file(self):
+        result, page = self.render(self.signed, "wrong-key", "--pubkey", self.other_pub)
+        self.assertExit(result, labtest.EXIT_FAIL)
+        self.assertEqual(CoverSignature(page.read_text(encoding="utf-8")).status, "wrong_key")
+        # --sig names the signature file: the tampered copy's report with the good report's signature
+        # path given explicitly still fails, the good report with it verifies.
+        sig_file = self.signed.parent / "report.json.sig"
+        result, page = self.render(self.signed, "explicit-sig", "--pubkey", self.pub, "--sig", sig_file)
+        self.assertExit(result, labtest.EXIT_OK)
+        self.assertEqual(CoverSignature(page.read_text(encoding="utf-8")).status, "ok")
+        result, page = self.render(self.tampered, "explicit-sig-bad", "--pubkey", self.pub, "--sig", sig_file)
+        self.assertExit(result, labtest.EXIT_FAIL)
+        self.assertEqual(CoverSignature(page.read_text(encoding="utf-8")).status, "report_modified")
+
+    def test_without_a_key_nothing_is_claimed(self):
+        result, page = self.render(self.signed, "unchecked")
+        self.assertExit(result, labtest.EXIT_OK)
+        sig = CoverSignature(page.read_text(encoding="utf-8"))
+        self.assertEqual(sig.status, "not_checked")
+        self.assertEqual(sig.text, "not checked when this page was made")
+        # The scan's own page: signed with that key when written, never "verified".
+        scan_page = (self.signed.parent / "report.html").read_text(encoding="utf-8")
+        key_id = json.loads((self.signed.parent / "report.json.sig").read_text(encoding="utf-8"))["key_id"]
+        self.assertIn(f"signed with key {key_id} when written", scan_page)
+        self.assertNotIn('data-signature="ok"', scan_page)
+
+    def test_key_options_are_checked(self):
+        bad_key = self.tmpdir("bad") / "bad.pub"
+        bad_key.write_text("not a key\n", encoding="utf-8")
+        for args, message in ((["--format", "html", "--pubkey", bad_key], "not a PEM public key"),
+                              (["--format", "csv", "--pubkey", self.pub], "only the HTML cover"),
+                              (["--format", "html", "--sig", self.signed], "--sig needs --pubkey")):
+            with self.subTest(args=args[1:]):
+                out = self.tmpdir("bad") / "x.out"
+                result = labtest.run(["report", "render", self.signed, *args, "--out", out])
+                self.assertExit(result, labtest.EXIT_USAGE)
+                self.assertIn(message, result.stderr)
+                self.assertFalse(out.exists())
 
 
 if __name__ == "__main__":

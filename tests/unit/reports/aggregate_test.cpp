@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -114,7 +115,7 @@ TEST(Aggregate, RuleRatesAcrossOperators) {
 }
 
 TEST(Aggregate, FailedSignaturesAreListedAndNotCounted) {
-    const ReportVerifier verify = [](const std::filesystem::path& file, const std::string& op) {
+    const ReportVerifier verify = [](const std::filesystem::path& file, std::string_view, const std::string& op) {
         if (op == "B") return SignatureCheck{SignatureCheck::State::failed, "signature does not match " + file.string()};
         return SignatureCheck{SignatureCheck::State::verified, "key " + op};
     };
@@ -163,6 +164,80 @@ TEST(Aggregate, FilesThatAreNotReportsAreRejectedWithTheReason) {
     EXPECT_NE(a.rejected[2].reason.find("not valid JSON"), std::string::npos) << a.rejected[2].reason;
     EXPECT_TRUE(a.incomplete());
     std::filesystem::remove_all(dir);
+}
+
+TEST(Aggregate, VerifierSeesTheBytesReadAndUncheckedSignaturesAreCountedButIncomplete) {
+    const auto dir = std::filesystem::temp_directory_path() / "conformscan-aggregate-verify-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto a_json = render_json(report("A", "2026-11-01T00:00:00Z", {{"h1", "CRIT", Status::pass}}));
+    const auto b_json = render_json(report("B", "2026-11-01T00:00:00Z", {{"h1", "CRIT", Status::fail}}));
+    std::ofstream(dir / "a.json") << a_json;
+    std::ofstream(dir / "b.json") << b_json;
+    std::map<std::string, std::string> seen;
+    // A has a key and verifies; B has none: counted, not checked.
+    const ReportVerifier verify = [&](const std::filesystem::path&, std::string_view bytes, const std::string& op) {
+        seen[op] = std::string(bytes);
+        if (op == "A") return SignatureCheck{SignatureCheck::State::verified, "signature OK", "ok"};
+        return SignatureCheck{SignatureCheck::State::not_checked, "no key: keys/B.pub does not exist", "no_key"};
+    };
+    std::vector<RejectedFile> rejected;
+    const auto a = aggregate_reports(collect_report_files({dir.string()}, rejected), rejected, verify);
+    EXPECT_EQ(seen["A"], a_json);
+    EXPECT_EQ(seen["B"], b_json);
+    EXPECT_TRUE(a.signatures_checked);
+    EXPECT_EQ(a.included(), 2u);
+    EXPECT_EQ(a.signatures_unchecked(), 1u);
+    EXPECT_TRUE(a.incomplete());
+    const auto j = to_json(a);
+    EXPECT_EQ(j["summary"]["signature_not_checked"], 1);
+    EXPECT_EQ(j["operators"][1]["signature"]["code"], "no_key");
+    EXPECT_NE(render_aggregate_text(a).find("signatures: 1 verified, 0 failed, 1 counted without a check (no key)"),
+              std::string::npos);
+    // Without a verifier nothing was asked for: not incomplete.
+    const auto plain = aggregate_reports(collect_report_files({dir.string()}, rejected), {});
+    EXPECT_FALSE(plain.signatures_checked);
+    EXPECT_EQ(plain.signatures_unchecked(), 0u);
+    EXPECT_FALSE(plain.incomplete());
+    std::filesystem::remove_all(dir);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + needle.size())) ++n;
+    return n;
+}
+
+TEST(Aggregate, HtmlPageListsEveryReportAndEveryFileNotCounted) {
+    const ReportVerifier verify = [](const std::filesystem::path& file, std::string_view, const std::string& op) {
+        if (op == "B") return SignatureCheck{SignatureCheck::State::failed, "<b> " + file.string() + " modified", "report_modified"};
+        return SignatureCheck{SignatureCheck::State::verified, "signature OK", "ok"};
+    };
+    const auto a = aggregate_parsed(sector(), {{"x/broken.json", "not valid JSON"}}, verify);
+    const auto page = render_aggregate_html(a, "en");
+    EXPECT_EQ(page.rfind("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">", 0), 0u);
+    EXPECT_NE(page.find("script-src 'none'"), std::string::npos);
+    EXPECT_EQ(page.find("<script"), std::string::npos);
+    // Four reports (A, B, C and C's older one), one row each; B failed and C's old one is superseded.
+    EXPECT_EQ(occurrences(page, "<tr class=\"operator "), 4u);
+    EXPECT_NE(page.find("data-operator=\"B\" data-use=\"signature_failed\" data-signature=\"failed\""),
+              std::string::npos);
+    // Not counted: B (signature), C's old report (superseded), the broken file (rejected); the reason escaped.
+    EXPECT_EQ(occurrences(page, "<tr class=\"unused "), 3u);
+    EXPECT_NE(page.find("<section id=\"unused\" data-count=\"3\">"), std::string::npos);
+    EXPECT_NE(page.find("&lt;b&gt; b/report.json modified"), std::string::npos);
+    EXPECT_EQ(page.find("<b> b/report.json"), std::string::npos);
+    EXPECT_NE(page.find("data-use=\"rejected\" data-file=\"x/broken.json\""), std::string::npos);
+    // B is not counted, so CRIT fails at A and C, HIGH only at C: both worst findings.
+    EXPECT_EQ(occurrences(page, "<tr class=\"worst\""), 2u);
+    EXPECT_NE(page.find("<tr class=\"worst\" data-rule=\"CRIT\" data-failing=\"2\">"), std::string::npos);
+    EXPECT_EQ(occurrences(page, "<tr class=\"rule-rate\""), 3u);
+    EXPECT_NE(page.find("<dd data-count=\"signature_failed\">1</dd>"), std::string::npos);
+    EXPECT_NE(page.find("<dd data-count=\"rejected\">1</dd>"), std::string::npos);
+    // Arabic: right to left, translated headings.
+    const auto ar = render_aggregate_html(a, "ar");
+    EXPECT_EQ(ar.rfind("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">", 0), 0u);
+    EXPECT_NE(ar.find("<h2>أخطر النتائج</h2>"), std::string::npos);
 }
 
 TEST(Aggregate, CsvNeutralisesFormulas) {

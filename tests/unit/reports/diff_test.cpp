@@ -261,5 +261,54 @@ TEST(ReportDiff, JsonAndTextCarryTheLists) {
     EXPECT_NE(text.find("Targets removed (1)"), std::string::npos) << text;
 }
 
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + needle.size())) ++n;
+    return n;
+}
+
+TEST(ReportDiff, HtmlListsEveryChangeWithItsFacts) {
+    auto p = sample();
+    p.new_report.results[0].message = "<script>alert(1)</script> key too short";
+    auto d = diff_reports(p.old_report, p.new_report);
+    ASSERT_TRUE(d.ok());
+    const auto page = render_diff_html(*d, "en");
+    EXPECT_EQ(page.rfind("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">", 0), 0u);
+    EXPECT_NE(page.find("default-src 'none'"), std::string::npos);
+    EXPECT_EQ(page.find("<script"), std::string::npos);  // the hostile message is escaped, and there is no script
+    EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt; key too short"), std::string::npos);
+    // One row per change in each list, as the JSON counts them.
+    const auto j = to_json(*d);
+    for (const char* list : {"regressions", "new_failures", "fixed", "still_failing", "other_changes"}) {
+        const auto n = j[list].size();
+        EXPECT_EQ(occurrences(page, fmt::format("<tr class=\"change\" data-list=\"{}\"", list)), n) << list;
+        EXPECT_NE(page.find(fmt::format("<section id=\"{}\" class=\"diff-list\" data-count=\"{}\">", list, n)),
+                  std::string::npos)
+            << list;
+    }
+    EXPECT_EQ(occurrences(page, "<li class=\"target-change\" data-list=\"targets_added\""), 1u);
+    EXPECT_EQ(occurrences(page, "<li class=\"target-change\" data-list=\"targets_removed\""), 1u);
+    EXPECT_EQ(occurrences(page, "<li class=\"rule-change\" data-list=\"rules_added\""), 1u);
+    EXPECT_EQ(occurrences(page, "<tr class=\"profile-change\">"), 1u);
+    // The fact behind the regression, old and new value.
+    EXPECT_NE(page.find("<li class=\"fact\" data-path=\"tls.chain[0].key.bits\" dir=\"ltr\"><code>tls.chain[0].key.bits</code>: "
+                        "<span class=\"old\"><code>2048</code></span><span class=\"arrow\">→</span><code>1024</code>"),
+              std::string::npos);
+    // French and Arabic: translated headings, Arabic right to left.
+    const auto fr = render_diff_html(*d, "fr");
+    EXPECT_NE(fr.find("<h2>Régressions (conforme → non conforme) <span class=\"count\">(1)</span></h2>"),
+              std::string::npos);
+    const auto ar = render_diff_html(*d, "ar");
+    EXPECT_EQ(ar.rfind("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">", 0), 0u);
+    EXPECT_NE(ar.find("إخفاقات جديدة"), std::string::npos);
+    // Status changes read right to left: the arrow points from the old status to the new one.
+    EXPECT_NE(ar.find("data-status=\"pass\">ناجح</span><span class=\"arrow\">←</span><span class=\"badge st-fail\""),
+              std::string::npos);
+    EXPECT_NE(page.find("data-status=\"pass\">passed</span><span class=\"arrow\">→</span><span class=\"badge st-fail\""),
+              std::string::npos);
+    // An unknown language is English.
+    EXPECT_EQ(render_diff_html(*d, "xx"), page);
+}
+
 }  // namespace
 }  // namespace conformscan::reports

@@ -195,6 +195,32 @@ TEST(HtmlReport, SignatureStatusOnTheCover) {
               std::string::npos);
 }
 
+TEST(HtmlReport, VerificationOutcomeOnTheCover) {
+    HtmlOptions o;
+    EXPECT_NE(render_html(sample_report(), o).find("data-signature=\"not_checked\""), std::string::npos);
+    VerifyResult ok;
+    ok.status = VerifyStatus::ok;
+    ok.message = "signature OK: key abc, signed 2026-11-27T10:00:05Z, tool 0.1.0";
+    o.verification = ok;
+    o.signature_status = "signed with key abc when written";  // the verification takes precedence
+    const auto good = render_html(sample_report(), o);
+    EXPECT_NE(good.find("<span class=\"sig-ok\" data-signature=\"ok\">verified</span>"), std::string::npos);
+    EXPECT_NE(good.find("signature OK: key abc, signed 2026-11-27T10:00:05Z"), std::string::npos);
+    EXPECT_EQ(good.find("when written"), std::string::npos);
+    VerifyResult bad;
+    bad.status = VerifyStatus::report_modified;
+    bad.message = "r.json was modified after signing: <its SHA-256>";
+    o.verification = bad;
+    const auto failed = render_html(sample_report(), o);
+    EXPECT_NE(failed.find("<span class=\"sig-bad\" data-signature=\"report_modified\">verification FAILED "
+                          "(<bdi>report_modified</bdi>)</span>"),
+              std::string::npos);
+    EXPECT_NE(failed.find("r.json was modified after signing: &lt;its SHA-256&gt;"), std::string::npos);
+    EXPECT_EQ(failed.find("class=\"sig-ok\""), std::string::npos);
+    o.lang = "fr";
+    EXPECT_NE(render_html(sample_report(), o).find("ÉCHEC de la vérification"), std::string::npos);
+}
+
 TEST(HtmlReport, RendersFromJsonOrSaysWhyNot) {
     const auto j = to_json(sample_report());
     auto page = render_html(j, HtmlOptions{});

@@ -139,6 +139,45 @@ TEST_F(SignatureTest, OneFlippedByteInTheReportFails) {
     EXPECT_NE(v.message.find("was modified after signing"), std::string::npos) << v.message;
 }
 
+TEST_F(SignatureTest, VerifiesTheBytesGivenNotTheFileOnDisk) {
+    auto pub = Ed25519Key::load_public(dir / "operator.pub");
+    ASSERT_TRUE(pub.ok());
+    // The caller read the signed bytes; the file changing afterwards does not change the verdict on them.
+    spit(report_path, bytes + " ");
+    const auto good = verify_report_bytes(bytes, report_path, *pub);
+    EXPECT_TRUE(good.ok()) << good.message;
+    // And bytes with one flipped byte fail, whatever the file holds; messages name the file.
+    spit(report_path, bytes);
+    auto edited = bytes;
+    edited[10] ^= 0x20;
+    const auto bad = verify_report_bytes(edited, report_path, *pub);
+    EXPECT_EQ(bad.status, VerifyStatus::report_modified) << bad.message;
+    EXPECT_NE(bad.message.find(report_path.string()), std::string::npos) << bad.message;
+    // The default signature is REPORT.sig; another path is taken when given.
+    fs::rename(dir / "report.json.sig", dir / "elsewhere.sig");
+    EXPECT_EQ(verify_report_bytes(bytes, report_path, *pub).status, VerifyStatus::signature_missing);
+    EXPECT_TRUE(verify_report_bytes(bytes, report_path, *pub, dir / "elsewhere.sig").ok());
+}
+
+TEST_F(SignatureTest, KeyLoadersRefuseTheOtherKindWithTheirOwnMessage) {
+    auto as_public = Ed25519Key::load_public(dir / "operator.key");
+    ASSERT_FALSE(as_public.ok());
+    EXPECT_NE(as_public.error().describe().find("operator.key: not a PEM public key (\"BEGIN PUBLIC KEY\""),
+              std::string::npos)
+        << as_public.error().describe();
+    auto as_private = Ed25519Key::load_private(dir / "operator.pub");
+    ASSERT_FALSE(as_private.ok());
+    EXPECT_NE(as_private.error().describe().find("operator.pub: not a PEM private key (PKCS#8, unencrypted"),
+              std::string::npos)
+        << as_private.error().describe();
+    auto priv = Ed25519Key::load_private(dir / "operator.key");
+    auto pub = Ed25519Key::load_public(dir / "operator.pub");
+    ASSERT_TRUE(priv.ok() && pub.ok());
+    EXPECT_TRUE(priv->has_private());
+    EXPECT_FALSE(pub->has_private());
+    EXPECT_EQ(priv->key_id(), pub->key_id());
+}
+
 TEST_F(SignatureTest, TruncatedReportFails) {
     spit(report_path, bytes.substr(0, bytes.size() - 10));
     const auto v = verify();
