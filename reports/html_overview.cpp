@@ -120,6 +120,66 @@ std::string section_contents(const Page& page) {
     return out + "</ol></nav>\n";
 }
 
+namespace {
+
+// scan --config: the report's comparison with the previous scan of its configuration.
+std::string summary_changes(const Page& page) {
+    const auto& c = page.report.comparison;
+    if (!c.is_object()) return {};
+    std::string out = fmt::format("<div id=\"changes\">\n<h3>{}</h3>\n", page.t("changes_title"));
+    const auto previous = c.value("previous_scan", json());
+    if (previous.is_string())
+        out += fmt::format("<dl class=\"facts\">{}</dl>\n",
+                           dt_dd(page.t("previous_scan"), fmt::format("<bdi>{}</bdi>", escape(previous.get<std::string>()))));
+    if (previous.is_string() && c.value("configuration_changed", false))
+        out += fmt::format("<p class=\"note\" id=\"configuration-changed\">{}</p>\n", page.t("configuration_changed"));
+    else
+        out += fmt::format("<p>{}</p>\n", page.t("changes_first"));
+    // Regressions are also new failures: each finding is listed once, under its strongest label.
+    std::set<std::string> listed;
+    std::string rows;
+    for (auto [key, label] : {std::pair{"regressions", "diff_regressions"}, std::pair{"new_failures", "diff_new_failures"},
+                              std::pair{"fixed", "diff_fixed"}}) {
+        const auto part = c.value(key, json::object());
+        for (const auto& i : part.value("items", json::array())) {
+            const auto id = i.value("target", "") + '|' + i.value("profile", "") + '|' + i.value("rule", "");
+            if (std::string_view(key) != "fixed" && !listed.insert(id).second) continue;
+            rows += fmt::format("<tr class=\"change\" data-change=\"{}\"><td>{}</td><td>{}</td><td><code><bdi>{}</bdi>"
+                                "</code></td><td>{}</td></tr>\n",
+                                key, page.t(label), page.target_label(i.value("target", "")), escape(i.value("rule", "")),
+                                page.severity_label(i.value("severity", "")));
+        }
+    }
+    out += fmt::format("<table class=\"changes\"><thead><tr><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>\n",
+                       page.t("change"), page.t("count"));
+    for (auto [key, label] : {std::pair{"regressions", "diff_regressions"}, std::pair{"new_failures", "diff_new_failures"},
+                              std::pair{"fixed", "diff_fixed"}})
+        out += fmt::format("<tr><th scope=\"row\">{}</th><td class=\"num\" data-count=\"{}\">{}</td></tr>\n", page.t(label),
+                           key, c.value(key, json::object()).value("count", 0));
+    out += "</tbody></table>\n";
+    if (!rows.empty())
+        out += fmt::format("<table class=\"changes\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+                           "<tbody>\n{}</tbody></table>\n",
+                           page.t("change"), page.t("target"), page.t("rule"), page.t("severity"), rows);
+    const auto certs = c.value("expiring_certificates", json::array());
+    if (!certs.empty()) {
+        out += fmt::format("<h4>{}</h4>\n<table class=\"certificates\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>"
+                           "<th class=\"num\">{}</th></tr></thead><tbody>\n",
+                           page.t("expiring_certificates"), page.t("target"), page.t("title"), page.t("expires_on"),
+                           page.t("days_left"));
+        for (const auto& e : certs)
+            out += fmt::format("<tr><td>{}</td><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td><td class=\"num\">{}{}</td></tr>\n",
+                               page.target_label(e.value("target", "")), escape(e.value("subject", "")),
+                               escape(e.value("not_after", "")), e.value("days_left", 0),
+                               e.value("new", true) ? std::string()
+                                                    : fmt::format(" <span class=\"note\">({})</span>", page.t("listed_before")));
+        out += "</tbody></table>\n";
+    }
+    return out + "</div>\n";
+}
+
+}  // namespace
+
 std::string section_summary(const Page& page) {
     const auto& s = page.summary;
     std::string out = fmt::format("<section id=\"summary\">\n<h2>{}</h2>\n", page.t("summary"));
@@ -162,6 +222,7 @@ std::string section_summary(const Page& page) {
     out += fmt::format("<td class=\"num\" id=\"fail-total\">{}</td></tr></tbody></table>\n", total);
     out += fmt::format("<figure>{}</figure>\n",
                        bar_chart(bars, std::string(ui_text(page.lang, "failures_by_severity")), page.rtl));
+    out += summary_changes(page);
     return out + "</section>\n";
 }
 

@@ -48,7 +48,8 @@ std::string comparison_text(const nlohmann::json& c) {
     std::string out;
     const auto prev = c.value("previous_scan", nlohmann::json());
     if (prev.is_string())
-        out += fmt::format("\nCHANGES SINCE THE PREVIOUS SCAN {}\n", prev.get<std::string>());
+        out += fmt::format("\nCHANGES SINCE THE PREVIOUS SCAN {}{}\n", prev.get<std::string>(),
+                           c.value("configuration_changed", false) ? " (the configuration changed since)" : "");
     else
         out += "\nCHANGES: first scan of this configuration, every failure is new\n";
     const auto count = [&](const char* key) { return c.value(key, nlohmann::json::object()).value("count", 0); };

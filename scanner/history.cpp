@@ -308,11 +308,21 @@ core::Result<std::vector<ResultRow>> History::results(const std::string& scan_id
 
 core::Result<std::optional<ScanRecord>> History::previous(const std::string& config_digest,
                                                           const std::string& scan_id) const {
+    return newest_before("config_digest", config_digest, scan_id);
+}
+
+core::Result<std::optional<ScanRecord>> History::previous_of_config(const std::string& config_name,
+                                                                    const std::string& scan_id) const {
+    return newest_before("config_name", config_name, scan_id);
+}
+
+core::Result<std::optional<ScanRecord>> History::newest_before(std::string_view column, const std::string& value,
+                                                              const std::string& scan_id) const {
     auto rows = select_scans(
-        "WHERE config_digest = ?1 AND scan_id <> ?2 AND status IN ('complete','incomplete') AND started_at "
-        "<= "
-        "COALESCE((SELECT started_at FROM scans WHERE scan_id = ?2), '9999')",
-        {config_digest, scan_id}, "ORDER BY started_at DESC, rowid DESC LIMIT 1");
+        fmt::format("WHERE {} = ?1 AND scan_id <> ?2 AND status IN ('complete','incomplete') AND started_at <= "
+                    "COALESCE((SELECT started_at FROM scans WHERE scan_id = ?2), '9999')",
+                    column),
+        {value, scan_id}, "ORDER BY started_at DESC, rowid DESC LIMIT 1");
     if (!rows) return rows.error();
     if (rows->empty()) return std::optional<ScanRecord>{};
     return std::optional<ScanRecord>{std::move(rows->front())};

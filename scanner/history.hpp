@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -79,6 +80,10 @@ public:
     // The newest complete or incomplete scan of the same digest started before `scan_id`.
     core::Result<std::optional<ScanRecord>> previous(const std::string& config_digest,
                                                      const std::string& scan_id) const;
+    // The same, of the same configuration name, whatever its digest: what an
+    // edited inventory or profile list is still compared with.
+    core::Result<std::optional<ScanRecord>> previous_of_config(const std::string& config_name,
+                                                               const std::string& scan_id) const;
     // Keeps the newest `keep` finished scans of the configuration and/or drops
     // those that started before `older_than` (ISO 8601). Returns the removed
     // records (so the caller can delete their report files).
@@ -91,6 +96,9 @@ public:
 private:
     History() = default;
     core::Result<void> exec(const std::string& sql) const;
+    // COLUMN is a fixed column name (config_digest, config_name), never input.
+    core::Result<std::optional<ScanRecord>> newest_before(std::string_view column, const std::string& value,
+                                                          const std::string& scan_id) const;
     core::Result<std::vector<ScanRecord>> select_scans(const std::string& where,
                                                        const std::vector<std::string>& args,
                                                        const std::string& tail) const;

@@ -143,6 +143,20 @@ void setup_report_html(CLI::App& report, AppContext& ctx);
 // The help text of --lang, shared by scan, evaluate and report html.
 std::string lang_option_help();
 void setup_report_diff(CLI::App& report, AppContext& ctx);
+
+// How `report diff` and `history diff` print a diff.
+struct DiffOutput {
+    std::string format = "text";  // text | json | html
+    std::string out;              // empty: stdout
+    std::size_t max_facts = 20;
+    std::string lang = "en";
+};
+void add_diff_output_options(CLI::App* cmd, DiffOutput& o);
+// A UsageError for a bad format, language or --max-facts.
+void check_diff_output(const DiffOutput& o);
+// Diffs, prints or writes; exit 1 when something newly fails, else 0.
+int emit_diff(const AppContext& ctx, const core::ScanReport& old_report, const core::ScanReport& new_report,
+              const std::string& old_file, const std::string& new_file, const DiffOutput& o);
 void setup_report_aggregate(CLI::App& report, AppContext& ctx);
 
 }  // namespace conformscan::cli

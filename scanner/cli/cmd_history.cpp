@@ -9,8 +9,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "reports/atomic_file.hpp"
-#include "reports/diff.hpp"
 #include "reports/json_report.hpp"
 #include "scanner/cli/app_context.hpp"
 #include "scanner/cli/scan_pipeline.hpp"
@@ -32,8 +30,7 @@ struct HistoryOptions {
     std::string format = "text";
     std::string scan;
     std::vector<std::string> scans;  // diff: OLD NEW
-    std::string out;
-    std::size_t max_facts = 20;
+    DiffOutput diff;
     std::optional<std::size_t> keep;
     std::string older_than;
     bool dry_run = false;
@@ -189,8 +186,9 @@ int run_show(AppContext& ctx, const HistoryOptions& o) {
     return kExitClean;
 }
 
-// The report.json a scan recorded, checked against the SHA-256 the history holds.
-core::ScanReport recorded_report(const scanner::ScanRecord& scan) {
+// The report.json a scan recorded, checked against the SHA-256 the history
+// holds, and its path.
+std::pair<core::ScanReport, std::string> recorded_report(const scanner::ScanRecord& scan) {
     const auto it = std::find_if(scan.reports.begin(), scan.reports.end(),
                                  [](const scanner::ReportFile& f) { return f.format == "json"; });
     if (it == scan.reports.end()) throw UsageError(fmt::format("scan {} has no report.json in the history", scan.scan_id));
@@ -201,13 +199,11 @@ core::ScanReport recorded_report(const scanner::ScanRecord& scan) {
                                      scan.scan_id, it->path, it->sha256, *digest));
     auto report = reports::read_report(it->path);
     if (!report) throw UsageError(fmt::format("scan {}: {}", scan.scan_id, report.error().describe()));
-    return std::move(report).value();
+    return {std::move(report).value(), it->path};
 }
-
 int run_history_diff(AppContext& ctx, const HistoryOptions& o) {
     ctx.setup_logging();
-    check_format(o.format);
-    if (o.max_facts == 0 || o.max_facts > 10000) throw UsageError("--max-facts must be between 1 and 10000");
+    check_diff_output(o.diff);
     auto h = open_history(o);
     scanner::ScanRecord old_scan;
     scanner::ScanRecord new_scan;
@@ -222,24 +218,9 @@ int run_history_diff(AppContext& ctx, const HistoryOptions& o) {
         old_scan = find_scan(h, o.scans[0]);
         new_scan = find_scan(h, o.scans[1]);
     }
-    const auto old_report = recorded_report(old_scan);
-    const auto new_report = recorded_report(new_scan);
-    reports::DiffOptions options;
-    options.max_fact_changes = o.max_facts;
-    auto diff = reports::diff_reports(old_report, new_report, options);
-    if (!diff) throw UsageError(diff.error().describe());
-    diff->old_side.file = old_scan.reports.front().path;
-    diff->new_side.file = new_scan.reports.front().path;
-    const auto text = o.format == "json"
-                          ? reports::to_json(*diff).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
-                          : reports::render_diff_text(*diff);
-    if (!o.out.empty()) {
-        if (auto w = reports::write_file_atomic(o.out, text); !w) throw UsageError(w.error().describe());
-    } else if (!ctx.quiet) {
-        std::fputs(text.c_str(), stdout);
-        std::fflush(stdout);
-    }
-    return diff->has_new_failures() ? kExitFailures : kExitClean;
+    const auto [old_report, old_file] = recorded_report(old_scan);
+    const auto [new_report, new_file] = recorded_report(new_scan);
+    return emit_diff(ctx, old_report, new_report, old_file, new_file, o.diff);
 }
 
 // --older-than: "90d", "12w" or an ISO 8601 date/time.
@@ -329,9 +310,7 @@ void setup_history(CLI::App& app, AppContext& ctx) {
         "default the last two; one SCAN: that one against the latest. Exit 1 when something newly fails");
     diff->add_option("SCANS", o->scans, "OLD [NEW]: scan ids, prefixes, latest or previous")->expected(0, 2);
     add_source_options(diff, *o);
-    diff->add_option("--format", o->format, "text or json")->capture_default_str();
-    diff->add_option("-o,--out", o->out, "Write the diff to this file instead of stdout");
-    diff->add_option("--max-facts", o->max_facts, "Changed facts shown per result")->capture_default_str();
+    add_diff_output_options(diff, o->diff);
     diff->callback([&ctx, o]() { ctx.exit_code = run_history_diff(ctx, *o); });
 
     auto* prune = cmd->add_subcommand(

@@ -301,22 +301,35 @@ int run_configured_scan(AppContext& ctx, const ScanOptions& cli) {
     }
     record.config_digest = report.config_digest;
 
-    // Compare with the previous scan of the same configuration digest.
+    // Compare with the previous scan of the configuration, even when its
+    // inventory or profiles were edited since (results are matched by target,
+    // profile and rule); chain the report only to a scan of the same digest,
+    // the one a regulator can compare like for like.
     const auto rows = scanner::result_rows(report);
-    auto previous = history->previous(report.config_digest, report.scan_id);
+    auto previous = history->previous_of_config(config.name, report.scan_id);
     if (!previous) throw UsageError(previous.error().describe());
     std::vector<scanner::ResultRow> previous_rows;
+    bool configuration_changed = false;
     if (*previous) {
         auto r = history->results((*previous)->scan_id);
         if (!r) throw UsageError(r.error().describe());
         previous_rows = std::move(*r);
-        report.previous_report = previous_link(**previous);
+        configuration_changed = (*previous)->config_digest != report.config_digest;
+        if (configuration_changed)
+            spdlog::warn("the configuration changed since the previous scan {} (inventory, scope, profiles, tailoring, "
+                         "waivers or trust anchors): compared result by result, not chained",
+                         (*previous)->scan_id);
     }
+    if (auto same = history->previous(report.config_digest, report.scan_id); !same)
+        throw UsageError(same.error().describe());
+    else if (*same)
+        report.previous_report = previous_link(**same);
     auto changes = scanner::compare_scans(report, rows, *previous ? &previous_rows : nullptr,
                                           *previous ? (*previous)->scan_id : std::string(),
                                           config.notify.certificate_days);
     if (*previous) scanner::forget_known(changes, (*previous)->summary.value("watch", nlohmann::json()));
     report.comparison = scanner::changes_json(changes);
+    report.comparison["configuration_changed"] = configuration_changed;
 
     // Write into a .partial directory, then rename it whole.
     const auto dir_name = scan_dir_name(report);

@@ -334,6 +334,10 @@ class ScheduledScanTest(labtest.LabTestCase):
             self.assertEqual(report["comparison"]["events"], ["new_failures", "regressions"])
             self.assertIn("regression   127.0.0.1:%d X509-SIG-01" % OWN_PORT, third.stdout)
             self.assertEqual(report["previous_report"]["path"].split("/")[0], "..")
+            page = (out / "latest" / "report.html").read_text(encoding="utf-8")
+            self.assertIn('data-count="regressions">1<', page)
+            self.assertEqual(len(re.findall(r'<tr class="change" data-change="regressions">', page)), 1)
+            self.assertRegex(page, r'data-change="regressions">.*?X509-SIG-01')
             # Without --fail-on-regression the same state is plain failures.
             self.assertEqual(len(hook.requests), 2)
             body = hook.requests[1]["body"]
@@ -368,9 +372,25 @@ class ScheduledScanTest(labtest.LabTestCase):
             self.assertExit(same, 0)
             self.assertIn("0 new failures, 0 regressions, 0 fixed", same.stdout)
 
-            # Retention keeps 3: a fourth scan prunes the first, its directory too.
+            # Edit the inventory (a new, passing target): still compared with the previous scan, result by
+            # result, but not chained to it (another configuration digest). Retention keeps 3: this fourth
+            # scan prunes the first, its directory too.
+            inventory = config.parent / "inventory.yaml"
+            inventory.write_text(inventory.read_text(encoding="utf-8") +
+                                 f"  - {{name: good, host: 127.0.0.1, port: 18443, service: https, sni: {SNI}}}\n",
+                                 encoding="utf-8")
             fourth = scan()
             self.assertExit(fourth, labtest.EXIT_FAIL)
+            self.assertIn("the configuration changed since the previous scan", fourth.stderr)
+            report = labtest.load_report(out / "latest" / "report.json")
+            self.assertEqual(report["comparison"]["previous_scan"], listed[0]["scan_id"])
+            self.assertTrue(report["comparison"]["configuration_changed"])
+            self.assertNotIn("previous_report", report)
+            self.assertEqual((report["comparison"]["regressions"]["count"],
+                              report["comparison"]["new_failures"]["count"], report["comparison"]["fixed"]["count"]),
+                             (0, 0, 0))
+            self.assertIn('id="configuration-changed"', (out / "latest" / "report.html").read_text(encoding="utf-8"))
+            self.assertEqual(len(hook.requests), 2, "nothing new: no alert")
             self.assertEqual(len(history_rows(out)), 3)
             self.assertEqual(len(report_dirs(out)), 3)
             self.assertNotIn(listed[2]["scan_id"][:8], " ".join(report_dirs(out)))

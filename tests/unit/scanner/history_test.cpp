@@ -103,7 +103,13 @@ TEST_F(HistoryDb, ARunThatDiedIsMarkedInterruptedAndNeverCountsAsPrevious) {
     ASSERT_TRUE(h.begin(record("s4", "2026-11-04T02:00:00Z", "d2")).ok());
     auto none = h.previous("d2", "s4");
     ASSERT_TRUE(none.ok());
-    EXPECT_FALSE(none->has_value());
+    EXPECT_FALSE(none->has_value());    // ... but it is the previous scan of the configuration's name, for the comparison.
+    auto by_name = h.previous_of_config("nightly", "s4");
+    ASSERT_TRUE(by_name.ok() && by_name->has_value());
+    EXPECT_EQ((*by_name)->scan_id, "s1");
+    auto other = h.previous_of_config("weekly", "s4");
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(other->has_value());
 }
 
 TEST_F(HistoryDb, FinishingAScanThatWasNeverBegunIsAnError) {
