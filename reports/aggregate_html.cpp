@@ -62,7 +62,7 @@ std::string operators_section(const SectorPage& page, const SectorAggregate& a) 
     if (!bars.empty())
         out += fmt::format("<figure>{}</figure>\n",
                            html::bar_chart(bars, std::string(ui_text(page.lang, "sector_scores_chart")),
-                                           is_rtl(page.lang)));
+                                           is_rtl(page.lang), 100, "%"));
     out += fmt::format("<table class=\"operators\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}"
                        "</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>"
                        "<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>\n",

@@ -8,7 +8,8 @@
 
 namespace conformscan::reports::html {
 
-std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bool rtl) {
+std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bool rtl, int scale,
+                      const std::string& unit) {
     constexpr int kWidth = 560;
     constexpr int kLabel = 150;  // room for the labels
     constexpr int kValue = 50;   // room for the value after the bar
@@ -17,6 +18,7 @@ std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bo
     const int height = static_cast<int>(bars.size()) * kRow + 8;
     int max = 0;
     for (const auto& b : bars) max = std::max(max, b.value);
+    if (scale > 0) max = std::max(max, scale);
     const int span = kWidth - kLabel - kValue;
 
     std::string out = fmt::format(
@@ -33,7 +35,7 @@ std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bo
                                escape(b.label));
             out += fmt::format("<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", token(b.css_class),
                                kLabel, y, len, kBar);
-            out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>", kLabel + len + 6, text_y, b.value);
+            out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>", kLabel + len + 6, text_y, fmt::format("{}{}", b.value, escape(unit)));
         } else {
             const int right = kWidth - kLabel;
             // Mirrored by coordinates, not by the SVG's direction (the style
@@ -43,7 +45,7 @@ std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bo
             out += fmt::format("<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", token(b.css_class),
                                right - len, y, len, kBar);
             out += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                               right - len - 6, text_y, b.value);
+                               right - len - 6, text_y, fmt::format("{}{}", b.value, escape(unit)));
         }
     }
     out += "</svg>";

@@ -16,6 +16,10 @@ struct Bar {
 // A horizontal bar chart, one bar per entry, the value printed at the end of
 // each bar. `rtl`: bars grow from the right and labels sit on the right.
 // `title` becomes the <title> of the SVG (its accessible name).
-std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bool rtl);
+// `scale`: the value a full-width bar stands for (100 for percentages, so
+// that a 50 % operator never looks complete); 0: the largest value.
+// `unit` follows each printed value ("%").
+std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, bool rtl, int scale = 0,
+                      const std::string& unit = "");
 
 }  // namespace conformscan::reports::html

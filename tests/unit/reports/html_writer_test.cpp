@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/html_i18n.hpp"
+#include "reports/html_svg.hpp"
 
 namespace conformscan::reports {
 namespace {
@@ -50,3 +51,21 @@ TEST(HtmlI18n, EveryKeyHasTextInEveryLanguage) {
 
 }  // namespace
 }  // namespace conformscan::reports
+
+namespace conformscan::reports::html {
+namespace {
+
+TEST(BarChart, PercentagesAreDrawnAgainstAHundredNotTheLargestValue) {
+    // 560 wide, 150 for labels, 50 for values: 360 for the bars.
+    const auto scaled = bar_chart({{"A", 50, "sev-info"}, {"B", 25, "sev-info"}}, "scores", false, 100, "%");
+    EXPECT_NE(scaled.find("width=\"180\" height=\"18\""), std::string::npos) << scaled;
+    EXPECT_NE(scaled.find("width=\"90\" height=\"18\""), std::string::npos) << scaled;
+    EXPECT_NE(scaled.find(">50%</text>"), std::string::npos) << scaled;
+    // Counts: the largest value is the full width.
+    const auto counts = bar_chart({{"A", 50, "sev-info"}, {"B", 25, "sev-info"}}, "counts", false);
+    EXPECT_NE(counts.find("width=\"360\" height=\"18\""), std::string::npos) << counts;
+    EXPECT_NE(counts.find(">50</text>"), std::string::npos) << counts;
+}
+
+}  // namespace
+}  // namespace conformscan::reports::html
