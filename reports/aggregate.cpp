@@ -19,6 +19,7 @@ constexpr std::size_t kMaxFiles = 10000;
 // One operator's verdict on one rule, from one report.
 struct RuleVerdict {
     std::string title;
+    Json title_i18n;
     core::Severity severity = core::Severity::medium;
     std::string profile_version;
     std::map<core::Status, std::size_t> counts;
@@ -80,6 +81,7 @@ Reduced reduce(const std::filesystem::path& file, std::string_view bytes, const 
         auto& v = out.rules[{r.profile_id, r.rule_id}];
         if (v.counts.empty()) {
             v.title = r.title;
+            v.title_i18n = r.i18n;
             v.severity = r.severity;
             if (auto it = versions.find(r.profile_id); it != versions.end()) v.profile_version = it->second;
         }
@@ -124,6 +126,7 @@ SectorAggregate finish(std::vector<Reduced> reduced, std::vector<RejectedFile> r
                 rate.profile_id = key.first;
                 rate.rule_id = key.second;
                 rate.title = v.title;
+                rate.title_i18n = v.title_i18n;
                 rate.severity = v.severity;
                 rate.results = empty_counts();
             }

@@ -73,6 +73,7 @@ struct RuleRate {
     std::string profile_id;
     std::string rule_id;
     std::string title;
+    nlohmann::json title_i18n;  // the profile's translations, as the first report gives them
     core::Severity severity = core::Severity::medium;
     std::set<std::string> profile_versions;
     std::size_t operators_judged = 0;

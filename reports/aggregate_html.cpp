@@ -99,7 +99,8 @@ std::string worst_section(const SectorPage& page, const SectorAggregate& a) {
         out += fmt::format("<tr class=\"worst\" data-rule=\"{}\" data-failing=\"{}\"><td>{}</td><td><code>{}</code> "
                            "{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
                            escape(r.rule_id), r.operators_failing, page.severity(r.severity), escape(r.rule_id),
-                           escape(r.title), r.operators_failing, r.operators_judged, fmt::join(ops, ", "));
+                           html::localized_markup(page.lang, r.title_i18n, "title", r.title), r.operators_failing,
+                           r.operators_judged, fmt::join(ops, ", "));
     }
     return out + "</tbody></table>\n</section>\n";
 }
@@ -119,7 +120,8 @@ std::string rules_section(const SectorPage& page, const SectorAggregate& a) {
                            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                            escape(r.profile_id), escape(r.rule_id), r.operators_judged, r.operators_failing,
-                           escape(r.profile_id), escape(r.rule_id), escape(r.title), page.severity(r.severity),
+                           escape(r.profile_id), escape(r.rule_id), html::localized_markup(page.lang, r.title_i18n, "title", r.title),
+                           page.severity(r.severity),
                            r.operators_judged, r.operators_passing, r.operators_waived, r.operators_failing,
                            page.percent(r.conformance_percent), page.percent(r.conformance_percent_without_waivers));
     return out + "</tbody></table>\n</section>\n";

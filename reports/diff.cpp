@@ -178,6 +178,7 @@ ResultChange make_change(const std::string& fingerprint, const core::RuleResult*
     c.profile_id = any.profile_id;
     c.rule_id = any.rule_id;
     c.title = any.title;
+    c.title_i18n = any.i18n;
     c.severity = any.severity;
     const auto* old_t = old_r ? target_of(old_ix, *old_r) : nullptr;
     const auto* new_t = new_r ? target_of(new_ix, *new_r) : nullptr;
@@ -277,6 +278,7 @@ core::Result<ReportDiff> diff_reports(const core::ScanReport& old_report, const 
             if (r.profile_id == key.first && r.rule_id == key.second) {
                 rule.title = r.title;
                 rule.severity = r.severity;
+                rule.title_i18n = r.i18n;
                 break;
             }
         return rule;

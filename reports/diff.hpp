@@ -40,6 +40,7 @@ struct ResultChange {
     std::string profile_id;
     std::string rule_id;
     std::string title;
+    nlohmann::json title_i18n;  // the result's i18n (the profile's translations), for the HTML page
     core::Severity severity = core::Severity::medium;
     std::optional<core::Status> old_status;  // nullopt: no such result on that side
     std::optional<core::Status> new_status;
@@ -65,6 +66,7 @@ struct DiffRule {
     std::string rule_id;
     std::string title;
     core::Severity severity = core::Severity::medium;
+    nlohmann::json title_i18n;  // the result's i18n, for the HTML page
 };
 
 // A profile whose version or SHA-256 differs, or that is on one side only

@@ -106,7 +106,8 @@ std::string changes_section(const DiffPage& page, const ListSpec& spec) {
             "data-profile=\"{}\" data-rule=\"{}\"><td>{}</td><td><code>{}</code><br>{}</td><td>{}</td><td>{}</td>"
             "<td class=\"facts\">{}</td></tr>\n",
             spec.id, html::token(c.fingerprint), escape(c.target_id), escape(c.target_name), escape(c.profile_id),
-            escape(c.rule_id), page.severity(c.severity), escape(c.rule_id), escape(c.title),
+            escape(c.rule_id), page.severity(c.severity), escape(c.rule_id),
+            html::localized_markup(page.lang, c.title_i18n, "title", c.title),
             target_markup(c.target_id, c.target_name), change, facts_markup(page, c));
     }
     return out + "</tbody></table>\n</section>\n";
@@ -135,7 +136,7 @@ std::string rules_section(const DiffPage& page, const char* id, const char* key,
         out += fmt::format("<li class=\"rule-change\" data-list=\"{}\" data-rule=\"{}\">{} <bdi>{}</bdi> "
                            "<code>{}</code> {}</li>\n",
                            id, escape(r.rule_id), page.severity(r.severity), escape(r.profile_id), escape(r.rule_id),
-                           escape(r.title));
+                           html::localized_markup(page.lang, r.title_i18n, "title", r.title));
     return out + "</ul>\n</section>\n";
 }
 

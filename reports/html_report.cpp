@@ -18,9 +18,15 @@ std::string Page::status_label(std::string_view status) const { return t(fmt::fo
 std::string Page::severity_label(std::string_view severity) const { return t(fmt::format("sev_{}", severity)); }
 
 std::string Page::localized(const nlohmann::json& i18n, std::string_view field, const std::string& english) const {
+    return localized_markup(lang, i18n, field, english);
+}
+
+std::string localized_markup(std::string_view lang, const nlohmann::json& i18n, std::string_view field,
+                             const std::string& english) {
     if (lang == "en") return escape(english);
-    if (i18n.is_object() && i18n.contains(lang) && i18n[lang].is_object()) {
-        const auto& entry = i18n[lang];
+    const std::string code(lang);
+    if (i18n.is_object() && i18n.contains(code) && i18n[code].is_object()) {
+        const auto& entry = i18n[code];
         const auto it = entry.find(std::string(field));
         if (it != entry.end() && it->is_string() && !it->get<std::string>().empty())
             return escape(it->get<std::string>());
@@ -29,7 +35,7 @@ std::string Page::localized(const nlohmann::json& i18n, std::string_view field, 
     // The profile gives no translation: show the English, visibly marked.
     return fmt::format("<span class=\"en-fallback\" lang=\"en\" dir=\"ltr\" title=\"{}\">{}<sup class=\"en-mark\">EN"
                        "</sup></span>",
-                       t("not_translated"), escape(english));
+                       escape(ui_text(lang, "not_translated")), escape(english));
 }
 
 std::string percent_markup(std::string_view lang, const nlohmann::json& value) {

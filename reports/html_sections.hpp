@@ -35,6 +35,11 @@ struct Page {
     [[nodiscard]] std::string target_label(const std::string& id) const;
 };
 
+// FIELD ("title", "summary") of a rule in LANG from I18N ({"fr": {"title":
+// ...}}), escaped; else ENGLISH, marked visibly as English (not translated).
+std::string localized_markup(std::string_view lang, const nlohmann::json& i18n, std::string_view field,
+                             const std::string& english);
+
 // VALUE (a percentage or null) as the report page shows it in LANG.
 std::string percent_markup(std::string_view lang, const nlohmann::json& value);
 

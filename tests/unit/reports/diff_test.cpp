@@ -310,5 +310,22 @@ TEST(ReportDiff, HtmlListsEveryChangeWithItsFacts) {
     EXPECT_EQ(render_diff_html(*d, "xx"), page);
 }
 
+TEST(ReportDiff, HtmlUsesTheProfilesTranslationsOfRuleTitles) {
+    auto p = sample();
+    for (auto* r : {&p.old_report, &p.new_report})
+        for (auto& res : r->results) res.i18n = {{"fr", {{"title", "titre de " + res.rule_id}}}};
+    auto d = diff_reports(p.old_report, p.new_report);
+    ASSERT_TRUE(d.ok());
+    ASSERT_FALSE(d->regressions.empty());
+    const auto& rule = d->regressions[0].rule_id;
+    const auto fr = render_diff_html(*d, "fr");
+    EXPECT_NE(fr.find("titre de " + rule), std::string::npos);
+    EXPECT_EQ(fr.find(">title of " + rule), std::string::npos);
+    // Spanish is not given: English, marked as not translated.
+    const auto es = render_diff_html(*d, "es");
+    EXPECT_NE(es.find("<span class=\"en-fallback\" lang=\"en\" dir=\"ltr\" title=\"") , std::string::npos);
+    EXPECT_NE(es.find("title of " + rule + "<sup class=\"en-mark\">EN</sup>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace conformscan::reports
