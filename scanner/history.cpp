@@ -11,7 +11,9 @@ namespace {
 constexpr std::string_view kCode = "history";
 constexpr int kBusyTimeoutMs = 10000;
 
-// Version 1 of the schema; `PRAGMA user_version` says which one a file holds.
+// Version 2 of the schema (1 had no alerts table; opening a version 1 file
+// adds it); `PRAGMA user_version` says which one a file holds.
+constexpr std::int64_t kSchemaVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS scans (
   scan_id       TEXT PRIMARY KEY,
@@ -41,7 +43,15 @@ CREATE TABLE IF NOT EXISTS reports (
   path    TEXT NOT NULL,
   sha256  TEXT NOT NULL
 );
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS alerts (
+  scan_id TEXT NOT NULL REFERENCES scans (scan_id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  ok      INTEGER NOT NULL,
+  detail  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_scan ON alerts (scan_id);
+PRAGMA user_version = 2;
 )sql";
 
 core::Error db_error(sqlite3* db, std::string_view what) {
@@ -148,7 +158,7 @@ core::Result<History> History::open(const std::filesystem::path& file) {
     if (!version.ok() || version.step() != SQLITE_ROW)
         return db_error(h.m_db, "cannot read the history's version");
     const auto v = version.integer(0);
-    if (v > 1)
+    if (v > kSchemaVersion)
         return core::make_error(
             std::string(kCode),
             fmt::format("the history {} was written by a newer conformscan (schema {})", file.string(), v),
@@ -354,6 +364,30 @@ core::Result<std::vector<ScanRecord>> History::prune(const std::string& config_n
     }
     if (auto r = tx.commit(); !r) return r.error();
     return removed;
+}
+
+core::Result<void> History::record_alert(const std::string& scan_id, const AlertRecord& alert) {
+    Statement s(m_db, "INSERT INTO alerts (scan_id, channel, sent_at, ok, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!s.ok()) return db_error(m_db, "alert");
+    s.bind(1, scan_id);
+    s.bind(2, alert.channel);
+    s.bind(3, alert.sent_at);
+    s.bind(4, static_cast<std::int64_t>(alert.ok ? 1 : 0));
+    s.bind(5, alert.detail);
+    if (s.step() != SQLITE_DONE) return db_error(m_db, "cannot record an alert");
+    return {};
+}
+
+core::Result<std::vector<AlertRecord>> History::alerts(const std::string& scan_id) const {
+    Statement s(m_db, "SELECT channel, sent_at, ok, detail FROM alerts WHERE scan_id = ?1 ORDER BY rowid");
+    if (!s.ok()) return db_error(m_db, "query");
+    s.bind(1, scan_id);
+    std::vector<AlertRecord> out;
+    for (int rc = s.step(); rc != SQLITE_DONE; rc = s.step()) {
+        if (rc != SQLITE_ROW) return db_error(m_db, "query");
+        out.push_back({s.text(0), s.text(1), s.integer(2) != 0, s.text(3)});
+    }
+    return out;
 }
 
 std::vector<ResultRow> result_rows(const core::ScanReport& report) {

@@ -55,6 +55,14 @@ struct ResultRow {
     std::string severity;
 };
 
+// One alert message a scan sent, or tried to.
+struct AlertRecord {
+    std::string channel;  // webhook | email
+    std::string sent_at;  // ISO 8601, UTC
+    bool ok = false;
+    std::string detail;  // where it went, or why it was not delivered (never a secret)
+};
+
 class History {
 public:
     static constexpr const char* kFileName = "history.sqlite";
@@ -90,6 +98,10 @@ public:
     core::Result<std::vector<ScanRecord>> prune(const std::string& config_name,
                                                 std::optional<std::size_t> keep,
                                                 const std::string& older_than);
+
+    // Alerts: recorded after the scan's finish(), so a scan's row exists.
+    core::Result<void> record_alert(const std::string& scan_id, const AlertRecord& alert);
+    core::Result<std::vector<AlertRecord>> alerts(const std::string& scan_id) const;
 
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 

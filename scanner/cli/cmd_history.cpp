@@ -150,8 +150,14 @@ int run_show(AppContext& ctx, const HistoryOptions& o) {
     const auto scan = find_scan(h, o.scan);
     auto rows = h.history.results(scan.scan_id);
     if (!rows) throw UsageError(rows.error().describe());
+    auto alerts = h.history.alerts(scan.scan_id);
+    if (!alerts) throw UsageError(alerts.error().describe());
     if (o.format == "json") {
         auto j = record_json(scan);
+        nlohmann::json sent = nlohmann::json::array();
+        for (const auto& a : *alerts)
+            sent.push_back({{"channel", a.channel}, {"sent_at", a.sent_at}, {"ok", a.ok}, {"detail", a.detail}});
+        j["alerts"] = sent;
         nlohmann::json results = nlohmann::json::array();
         for (const auto& r : *rows)
             results.push_back({{"target", r.target_id},
@@ -175,6 +181,8 @@ int run_show(AppContext& ctx, const HistoryOptions& o) {
         fmt::print("  changes   {} regressions, {} new failures, {} fixed\n", count_of(sum, "changes", "regressions"),
                    count_of(sum, "changes", "new_failures"), count_of(sum, "changes", "fixed"));
     for (const auto& f : scan.reports) fmt::print("  report    {:<9} {}  sha256 {}\n", f.format, f.path, f.sha256);
+    for (const auto& a : *alerts)
+        fmt::print("  alert     {:<9} {} {}: {}\n", a.channel, a.sent_at, a.ok ? "delivered" : "NOT delivered", a.detail);
     std::vector<scanner::ResultRow> failing;
     for (const auto& r : *rows)
         if (r.status == "fail" || r.status == "error") failing.push_back(r);

@@ -183,27 +183,28 @@ std::string host_name() {
 }
 
 void send_alerts(const scanner::ScanConfig& config, const scanner::ScanChanges& changes,
-                 const scanner::AlertContext& alert) {
+                 const scanner::AlertContext& alert, scanner::History& history) {
     const auto& n = config.notify;
     if (!n.webhook && !n.email) return;
     if (!scanner::should_notify(n, changes)) {
         spdlog::info("no alert: nothing the configuration listens for happened");
         return;
     }
-    if (n.webhook) {
-        if (auto r = scanner::send_webhook(*n.webhook, scanner::alert_json(alert, changes, n)); !r)
-            spdlog::error("alert not delivered to the webhook: {}", r.error().describe());
+    // Each attempt is recorded, delivered or not: `history show` tells whether a human was told.
+    auto record = [&](const char* channel, const core::Result<void>& sent, const std::string& where) {
+        scanner::AlertRecord a{channel, core::format_time(core::now()), sent.ok(),
+                               sent.ok() ? where : sent.error().describe()};
+        if (sent.ok())
+            spdlog::info("alert sent by {} to {}", channel, where);
         else
-            spdlog::info("alert sent to the webhook {}", n.webhook->url);
-    }
-    if (n.email) {
-        if (auto r = scanner::send_email(*n.email, scanner::alert_subject(alert, changes),
-                                         scanner::alert_text(alert, changes, n));
-            !r)
-            spdlog::error("alert not delivered by e-mail: {}", r.error().describe());
-        else
-            spdlog::info("alert e-mailed to {}", fmt::join(n.email->to, ", "));
-    }
+            spdlog::error("alert not delivered by {}: {}", channel, a.detail);
+        if (auto r = history.record_alert(alert.scan_id, a); !r) spdlog::error("{}", r.error().describe());
+    };
+    if (n.webhook) record("webhook", scanner::send_webhook(*n.webhook, scanner::alert_json(alert, changes, n)), n.webhook->url);
+    if (n.email)
+        record("email",
+               scanner::send_email(*n.email, scanner::alert_subject(alert, changes), scanner::alert_text(alert, changes, n)),
+               fmt::format("{} via {}", fmt::join(n.email->to, ", "), n.email->smtp_url));
 }
 
 // retention: {keep, older_than_days}: history rows and their report directories.
@@ -388,7 +389,7 @@ int run_configured_scan(AppContext& ctx, const ScanOptions& cli) {
                                 (final_dir / "report.json").string(),
                                 host_name(),
                                 core::summarize(report)};
-    send_alerts(config, changes, alert);
+    send_alerts(config, changes, alert, *history);
     apply_retention(config, *history, reports_dir);
     return exit_code;
 }

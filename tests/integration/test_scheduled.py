@@ -358,6 +358,11 @@ class ScheduledScanTest(labtest.LabTestCase):
             listed = json.loads(labtest.run(["history", "list", "-c", config, "--format", "json"]).stdout)
             self.assertEqual([s["status"] for s in listed], ["complete"] * 3)
             self.assertEqual([s["exit_code"] for s in listed], [EXIT_REGRESSION, 1, 1])
+            shown = json.loads(labtest.run(["history", "show", "latest", "-c", config, "--format", "json"]).stdout)
+            self.assertEqual([(a["channel"], a["ok"]) for a in shown["alerts"]], [("webhook", True), ("email", True)])
+            self.assertEqual(shown["alerts"][0]["detail"], f"http://127.0.0.1:{hook.port}/conformscan")
+            self.assertEqual(json.loads(labtest.run(["history", "show", "previous", "-c", config,
+                                                     "--format", "json"]).stdout)["alerts"], [])
             shown = labtest.run(["history", "show", "latest", "-c", config])
             self.assertExit(shown, 0)
             self.assertIn("1 regressions, 1 new failures, 0 fixed", shown.stdout)
@@ -411,6 +416,23 @@ class ScheduledScanTest(labtest.LabTestCase):
             hook.stop()
 
     # -- refusals, quiet, progress ----------------------------------------------------------------
+
+    def test_an_undeliverable_alert_is_logged_and_recorded_and_the_scan_still_counts(self):
+        # 18452 is the lab's closed port: the webhook's connection is refused.
+        config, out = self.write_config(
+            "undeliverable", [("expired", 18444, "tls")],
+            "notify:\n  webhook: {url: 'http://127.0.0.1:18452/hook', retries: 0, timeout: 3}\n")
+        r = labtest.run(["scan", "--config", config])
+        self.assertExit(r, labtest.EXIT_FAIL)  # the finding's code, not an alerting error
+        self.assertIn("alert not delivered by webhook", r.stderr)
+        shown = json.loads(labtest.run(["history", "show", "latest", "-c", config, "--format", "json"]).stdout)
+        self.assertEqual(shown["status"], "complete")
+        self.assertEqual(len(shown["alerts"]), 1)
+        self.assertEqual((shown["alerts"][0]["channel"], shown["alerts"][0]["ok"]), ("webhook", False))
+        self.assertIn("127.0.0.1:18452", shown["alerts"][0]["detail"])
+        text = labtest.run(["history", "show", "latest", "-c", config]).stdout
+        self.assertIn("webhook", text)
+        self.assertIn("NOT delivered", text)
 
     def test_an_inline_secret_is_refused_with_its_position(self):
         config, out = self.write_config(

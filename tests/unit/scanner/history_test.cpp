@@ -2,6 +2,7 @@
 // died, the previous scan of a configuration, pruning, and reopening.
 #include "scanner/history.hpp"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -110,6 +111,38 @@ TEST_F(HistoryDb, ARunThatDiedIsMarkedInterruptedAndNeverCountsAsPrevious) {
     auto other = h.previous_of_config("weekly", "s4");
     ASSERT_TRUE(other.ok());
     EXPECT_FALSE(other->has_value());
+}
+
+TEST_F(HistoryDb, AlertsAreRecordedPerScanAndPrunedWithIt) {
+    auto h = open();
+    ASSERT_TRUE(h.begin(record("s1", "2026-11-01T02:00:00Z")).ok());
+    finish(h, record("s1", "2026-11-01T02:00:00Z"), {});
+    ASSERT_TRUE(h.record_alert("s1", {"webhook", "2026-11-01T02:05:00Z", true, "https://hooks.test/x"}).ok());
+    ASSERT_TRUE(h.record_alert("s1", {"email", "2026-11-01T02:05:01Z", false, "smtp://mail.test: refused"}).ok());
+    auto alerts = h.alerts("s1");
+    ASSERT_TRUE(alerts.ok());
+    ASSERT_EQ(alerts->size(), 2U);
+    EXPECT_EQ((*alerts)[0].channel, "webhook");
+    EXPECT_TRUE((*alerts)[0].ok);
+    EXPECT_FALSE((*alerts)[1].ok);
+    EXPECT_EQ((*alerts)[1].detail, "smtp://mail.test: refused");
+    // An alert for a scan that is not in the history is refused (foreign key).
+    EXPECT_FALSE(h.record_alert("nope", {"webhook", "t", true, ""}).ok());
+    ASSERT_TRUE(h.begin(record("s2", "2026-11-02T02:00:00Z")).ok());
+    finish(h, record("s2", "2026-11-02T02:00:00Z"), {});
+    ASSERT_TRUE(h.prune("nightly", 1, "").ok());
+    EXPECT_TRUE(h.alerts("s1")->empty());
+}
+
+TEST_F(HistoryDb, AVersionOneHistoryGainsTheAlertsTableWhenOpened) {
+    { auto h = open(); }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((m_dir / History::kFileName).c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE alerts; PRAGMA user_version = 1;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto h = open();
+    ASSERT_TRUE(h.begin(record("s1", "2026-11-01T02:00:00Z")).ok());
+    EXPECT_TRUE(h.record_alert("s1", {"webhook", "t", true, "x"}).ok());
 }
 
 TEST_F(HistoryDb, FinishingAScanThatWasNeverBegunIsAnError) {
