@@ -232,6 +232,7 @@ nlohmann::json alert_json(const AlertContext& ctx, const ScanChanges& changes, c
           {"summary", ctx.summary}}},
         {"previous_scan", changes.has_previous ? nlohmann::json(changes.previous_scan_id) : nlohmann::json()},
         {"events", changes.events()},
+        {"undelivered_scans", ctx.undelivered_scans},
         {"subscribed_events", notify.events},
         {"changes", changes_json(changes)}};
 }
@@ -262,6 +263,10 @@ std::string alert_text(const AlertContext& ctx, const ScanChanges& changes, cons
     out += changes.has_previous
                ? fmt::format("compared with the previous scan {}\n", changes.previous_scan_id)
                : std::string("first scan of this configuration: every failure is new\n");
+    if (!ctx.undelivered_scans.empty())
+        out += fmt::format("the alerts of scan(s) {} were not delivered: this message covers the changes since {}\n",
+                           fmt::join(ctx.undelivered_scans, ", "),
+                           changes.has_previous ? changes.previous_scan_id : std::string("the first scan"));
     append_rows(out, "Regressions (passed before, fail now)", changes.regressions);
     append_rows(out, "New failures", changes.new_failures);
     append_rows(out, "Fixed", changes.fixed);

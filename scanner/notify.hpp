@@ -65,6 +65,9 @@ struct AlertContext {
     std::string report_path;
     std::string host;  // the scanning machine's name, so the reader knows which one
     nlohmann::json summary;
+    // Scans since the comparison's baseline whose alerts reached nobody (every
+    // attempt failed): this message carries their news too.
+    std::vector<std::string> undelivered_scans;
 };
 
 // Whether the configuration's events (or when_unchanged) call for a message.

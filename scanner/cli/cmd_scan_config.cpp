@@ -207,6 +207,48 @@ void send_alerts(const scanner::ScanConfig& config, const scanner::ScanChanges& 
                fmt::format("{} via {}", fmt::join(n.email->to, ", "), n.email->smtp_url));
 }
 
+// What the alert tells: the changes since the newest earlier scan whose
+// alerts reached someone (or that needed none). When the alerts of the scans
+// in between all failed — the webhook was down that night — their news is
+// not lost: it is compared again from that baseline, and `undelivered`
+// names them.
+scanner::ScanChanges changes_since_last_alert(const scanner::History& history, const scanner::ScanConfig& config,
+                                              const core::ScanReport& report,
+                                              const std::vector<scanner::ResultRow>& rows,
+                                              const scanner::ScanChanges& changes, std::vector<std::string>& undelivered) {
+    if (!config.notify.webhook && !config.notify.email) return changes;
+    auto scans = history.list(config.name, 0);
+    if (!scans) return changes;
+    const scanner::ScanRecord* baseline = nullptr;
+    for (const auto& s : *scans) {
+        if (s.scan_id == report.scan_id || (s.status != "complete" && s.status != "incomplete")) continue;
+        auto alerts = history.alerts(s.scan_id);
+        if (!alerts) return changes;
+        const bool reached_nobody = !alerts->empty() && std::none_of(alerts->begin(), alerts->end(),
+                                                                     [](const auto& a) { return a.ok; });
+        if (!reached_nobody) {
+            baseline = &s;
+            break;
+        }
+        undelivered.push_back(s.scan_id);
+    }
+    if (undelivered.empty()) return changes;
+    std::reverse(undelivered.begin(), undelivered.end());  // oldest first
+    spdlog::warn("the alerts of scan(s) {} were not delivered: this run's alert covers their changes too",
+                 fmt::join(undelivered, ", "));
+    std::vector<scanner::ResultRow> baseline_rows;
+    if (baseline != nullptr) {
+        auto r = history.results(baseline->scan_id);
+        if (!r) return changes;
+        baseline_rows = std::move(*r);
+    }
+    auto out = scanner::compare_scans(report, rows, baseline != nullptr ? &baseline_rows : nullptr,
+                                      baseline != nullptr ? baseline->scan_id : std::string(),
+                                      config.notify.certificate_days);
+    if (baseline != nullptr) scanner::forget_known(out, baseline->summary.value("watch", nlohmann::json()));
+    return out;
+}
+
 // retention: {keep, older_than_days}: history rows and their report directories.
 void apply_retention(const scanner::ScanConfig& config, scanner::History& history, const fs::path& reports_dir) {
     if (!config.keep && !config.older_than_days) return;
@@ -388,8 +430,10 @@ int run_configured_scan(AppContext& ctx, const ScanOptions& cli) {
                                 record.finished_at,
                                 (final_dir / "report.json").string(),
                                 host_name(),
-                                core::summarize(report)};
-    send_alerts(config, changes, alert, *history);
+                                core::summarize(report),
+                                {}};
+    auto alert_changes = changes_since_last_alert(*history, config, report, rows, changes, alert.undelivered_scans);
+    send_alerts(config, alert_changes, alert, *history);
     apply_retention(config, *history, reports_dir);
     return exit_code;
 }

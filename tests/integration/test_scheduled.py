@@ -433,6 +433,34 @@ class ScheduledScanTest(labtest.LabTestCase):
         text = labtest.run(["history", "show", "latest", "-c", config]).stdout
         self.assertIn("webhook", text)
         self.assertIn("NOT delivered", text)
+        failed_scan = shown["scan_id"]
+
+        # The receiver is back (notify is not part of the configuration's digest): the next run, with no
+        # change of its own, still tells what the lost alert would have told.
+        hook = Webhook()
+        try:
+            source = config.read_text(encoding="utf-8")
+            config.write_text(source.replace("http://127.0.0.1:18452/hook", f"http://127.0.0.1:{hook.port}/hook"),
+                              encoding="utf-8")
+            again = labtest.run(["scan", "--config", config])
+            self.assertExit(again, labtest.EXIT_FAIL)
+            self.assertIn(f"the alerts of scan(s) {failed_scan} were not delivered", again.stderr)
+            self.assertEqual(len(hook.requests), 1, again.describe())
+            body = hook.requests[0]["body"]
+            self.assertEqual(body["undelivered_scans"], [failed_scan])
+            self.assertIn("new_failures", body["events"])
+            self.assertEqual({(i["target"], i["rule"]) for i in body["changes"]["new_failures"]["items"]},
+                             {("127.0.0.1:18444", "X509-VALIDITY-01")})
+            # The report itself still compares with the scan just before it: nothing new there.
+            report = labtest.load_report(out / "latest" / "report.json")
+            self.assertEqual(report["comparison"]["previous_scan"], failed_scan)
+            self.assertEqual(report["comparison"]["new_failures"]["count"], 0)
+            # Delivered now: the run after that is quiet.
+            third = labtest.run(["scan", "--config", config])
+            self.assertExit(third, labtest.EXIT_FAIL)
+            self.assertEqual(len(hook.requests), 1, "an unchanged rerun after a delivered alert sent another")
+        finally:
+            hook.stop()
 
     def test_an_inline_secret_is_refused_with_its_position(self):
         config, out = self.write_config(

@@ -133,6 +133,20 @@ TEST(Notify, AnExpiringCertificateOrExpiredWaiverIsAnEventOnlyTheFirstTime) {
     EXPECT_TRUE(should_notify(n, renewed));
 }
 
+TEST(Notify, AMessageNamesTheEarlierScansWhoseAlertsItCarries) {
+    const std::vector<ResultRow> now = {{"t", "p", "A", "fail", "high"}};
+    auto c = compare_scans(report_with_leaf("2027-06-01T00:00:00Z"), now, nullptr, "", 30);
+    AlertContext ctx;
+    ctx.config_name = "core";
+    ctx.undelivered_scans = {"scan-1", "scan-2"};
+    NotifyConfig n;
+    n.events = notify_events();
+    EXPECT_THAT(alert_text(ctx, c, n),
+                HasSubstr("the alerts of scan(s) scan-1, scan-2 were not delivered: this message covers the changes "
+                          "since the first scan"));
+    EXPECT_EQ(alert_json(ctx, c, n)["undelivered_scans"], nlohmann::json({"scan-1", "scan-2"}));
+}
+
 TEST(Notify, AHeaderCannotBeInjectedThroughTheConfigurationName) {
     AlertContext ctx;
     ctx.config_name = "core\r\nBcc: someone@evil.invalid";
