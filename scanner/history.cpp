@@ -338,9 +338,9 @@ core::Result<std::optional<ScanRecord>> History::newest_before(std::string_view 
     return std::optional<ScanRecord>{std::move(rows->front())};
 }
 
-core::Result<std::vector<ScanRecord>> History::prune(const std::string& config_name,
-                                                     std::optional<std::size_t> keep,
-                                                     const std::string& older_than) {
+core::Result<std::vector<ScanRecord>> History::prune_candidates(const std::string& config_name,
+                                                                std::optional<std::size_t> keep,
+                                                                const std::string& older_than) const {
     auto all = select_scans(
         config_name.empty() ? "WHERE status <> 'running'" : "WHERE status <> 'running' AND config_name = ?1",
         config_name.empty() ? std::vector<std::string>{} : std::vector<std::string>{config_name},
@@ -353,6 +353,15 @@ core::Result<std::vector<ScanRecord>> History::prune(const std::string& config_n
         const bool too_old = !older_than.empty() && s.started_at < older_than;
         if (beyond_keep || too_old) removed.push_back(s);
     }
+    return removed;
+}
+
+core::Result<std::vector<ScanRecord>> History::prune(const std::string& config_name,
+                                                     std::optional<std::size_t> keep,
+                                                     const std::string& older_than) {
+    auto candidates = prune_candidates(config_name, keep, older_than);
+    if (!candidates) return candidates.error();
+    auto removed = std::move(*candidates);
     Transaction tx(m_db);
     if (!tx.ok()) return db_error(m_db, "prune");
     Statement del(m_db, "DELETE FROM scans WHERE scan_id = ?1");

@@ -95,6 +95,10 @@ public:
     // Keeps the newest `keep` finished scans of the configuration and/or drops
     // those that started before `older_than` (ISO 8601). Returns the removed
     // records (so the caller can delete their report files).
+    // What prune would remove, removing nothing (`history prune --dry-run`).
+    core::Result<std::vector<ScanRecord>> prune_candidates(const std::string& config_name,
+                                                           std::optional<std::size_t> keep,
+                                                           const std::string& older_than) const;
     core::Result<std::vector<ScanRecord>> prune(const std::string& config_name,
                                                 std::optional<std::size_t> keep,
                                                 const std::string& older_than);

@@ -264,15 +264,9 @@ int run_prune(AppContext& ctx, const HistoryOptions& o) {
     }
     std::vector<scanner::ScanRecord> removed;
     if (o.dry_run) {
-        auto all = h.history.list(h.config_name, 0);
-        if (!all) throw UsageError(all.error().describe());
-        std::size_t kept = 0;
-        for (const auto& s : *all) {
-            if (s.status == "running") continue;
-            const bool beyond = o.keep && kept >= *o.keep;
-            ++kept;
-            if (beyond || (!older_than.empty() && s.started_at < older_than)) removed.push_back(s);
-        }
+        auto r = h.history.prune_candidates(h.config_name, o.keep, older_than);
+        if (!r) throw UsageError(r.error().describe());
+        removed = std::move(*r);
     } else {
         auto r = h.history.prune(h.config_name, o.keep, older_than);
         if (!r) throw UsageError(r.error().describe());
