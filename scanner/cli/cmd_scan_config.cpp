@@ -295,8 +295,8 @@ int run_configured_scan(AppContext& ctx, const ScanOptions& cli) {
                                           fmt::format("scan --config {}", config.path));
     if (!lock) {
         if (lock.error().code == scanner::RunLock::kErrLocked) {
-            std::fprintf(stderr, "conformscan: %s; nothing scanned\n", lock.error().describe().c_str());
-            spdlog::error("configuration {} is locked: {}", config.name, lock.error().describe());
+            // Once, to stderr and to the log file or syslog alike.
+            spdlog::error("{}; nothing scanned", lock.error().describe());
             return kExitLocked;
         }
         throw UsageError(lock.error().describe());

@@ -189,7 +189,7 @@ class ScheduledScanTest(labtest.LabTestCase):
             self.assertExit(second, EXIT_LOCKED)
             self.assertIn("another run of scan --config", second.stderr)
             self.assertIn(f"pid {first.pid}", second.stderr)
-            self.assertIn("nothing scanned", second.stderr)
+            self.assertEqual(second.stderr.count("nothing scanned"), 1, second.stderr)
             self.assertEqual(second.stdout, "")
         finally:
             stdout, stderr = first.communicate(timeout=120)
